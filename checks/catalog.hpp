@@ -1,0 +1,58 @@
+#pragma once
+// The check catalog: one entry per derivation and gradient block. An entry says
+// what it checks (id, title, handout formula) and builds, from a seeded shape, a
+// check instance: a point x, a scalar loss J(x) and the gradient block ∂J/∂x
+// computed by the functions under test.
+//
+// Adding a derivation: write checks/catalog/<name>.cpp defining
+// `std::vector<CheckEntry> <name>_checks()` and add one line
+// `W2V_CATALOG(<name>)` to checks/catalog/registry.def.
+//
+//   for (const w2v::CheckEntry& e : w2v::catalog()) w2v::CheckInstance i = e.make_instance(sc);
+#include <armadillo>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "checks/functions.hpp"
+#include "checks/shape_sampler.hpp"
+
+namespace w2v {
+
+struct CheckInstance {
+  arma::mat point;  // x: the parameter block the derivative is taken with respect to
+  // J(x), computed with the given functions (the reference for the numerical
+  // gradient; the solution under test for self-consistency).
+  std::function<double(const Word2vecFunctions&, const arma::mat& x)> loss;
+  // ∂J/∂x at x as computed by the given functions; same shape as x.
+  std::function<arma::mat(const Word2vecFunctions&, const arma::mat& x)> gradient;
+  // Entries of x this check covers (linear indices); empty means all.
+  arma::uvec coordinates;
+  std::string inputs;  // the words and indices, for messages
+  // Empty when the check applies; otherwise why this shape has nothing to check
+  // (e.g. "V=1: no word other than o"). The runner reports the case as skipped.
+  std::string not_applicable;
+};
+
+// Rows `rows` of a V×d matrix as sorted linear (column-major) indices.
+arma::uvec row_entries(arma::uword V, arma::uword d, const arma::uvec& rows);
+
+struct CheckEntry {
+  std::string id;       // stable, e.g. "b.naive.dv_c"
+  std::string part;     // handout part: "b" … "f", or "x" for later editions
+  std::string title;    // one line for tables
+  std::string formula;  // the handout's formula, plain text
+  std::function<CheckInstance(const ShapeCase&)> make_instance;
+};
+
+// Every registered entry, in registry order.
+std::vector<CheckEntry> catalog();
+
+// Entries whose id equals one of `ids` or starts with "<id>." (so "f" or
+// "f.neg" select groups). Throws std::invalid_argument listing the known ids if
+// a selector matches nothing.
+std::vector<CheckEntry> select_checks(const std::vector<CheckEntry>& all,
+                                      const std::vector<std::string>& ids);
+
+}  // namespace w2v

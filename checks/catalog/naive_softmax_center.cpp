@@ -1,0 +1,28 @@
+// (b) ∂J_naive/∂v_c
+#include "checks/catalog.hpp"
+
+namespace w2v {
+
+std::vector<CheckEntry> naive_softmax_center_checks() {
+  CheckEntry e;
+  e.id = "b.naive.dv_c";
+  e.part = "b";
+  e.title = "naive softmax: dJ/dv_c";
+  e.formula = "dJ/dv_c = U(ŷ − y) = Σ_w ŷ_w u_w − u_o,  ŷ = softmax(Uᵀv_c)";
+  e.make_instance = [](const ShapeCase& sc) {
+    const Word2vecInputs in = make_inputs(sc);
+    CheckInstance inst;
+    inst.point = in.center_vec();
+    inst.inputs = in.describe();
+    inst.loss = [in](const Word2vecFunctions& f, const arma::mat& x) {
+      return f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors).loss;
+    };
+    inst.gradient = [in](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
+      return f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors).grad_center;
+    };
+    return inst;
+  };
+  return {e};
+}
+
+}  // namespace w2v

@@ -1,0 +1,51 @@
+#pragma once
+// The functions a check exercises, as one value: the reference, a student's
+// solution or a deliberately wrong variant all fill the same struct, and every
+// catalog entry reads the function it needs from it. An empty std::function is a
+// missing implementation; the runner reports it as a failed check.
+//
+//   w2v::Word2vecFunctions fns = w2v::reference_functions();
+//   fns.naive_softmax = my_naive_softmax;  // check my own
+#include <armadillo>
+
+#include <functional>
+#include <vector>
+
+#include "reference/loss_and_gradient.hpp"
+#include "reference/skipgram.hpp"
+
+namespace w2v {
+
+enum class WordLossKind { naive_softmax, neg_sampling };
+
+struct Word2vecFunctions {
+  std::function<arma::vec(const arma::vec&)> sigmoid;
+  std::function<arma::vec(const arma::vec&)> sigmoid_grad;
+  std::function<arma::vec(const arma::vec&)> relu_grad;
+  std::function<arma::vec(const arma::vec&, double alpha)> leaky_relu_grad;
+  std::function<LossAndGradient(const arma::vec& center_vec, arma::uword outside_idx,
+                                const arma::mat& outside_vectors)>
+      naive_softmax;
+  std::function<LossAndGradient(const arma::vec& center_vec, arma::uword outside_idx,
+                                const arma::mat& outside_vectors,
+                                const arma::uvec& negative_indices)>
+      neg_sampling;
+  // negatives_per_context[j] are the negatives for context word j (ignored for
+  // naive softmax).
+  std::function<SkipgramResult(arma::uword center_idx, const arma::uvec& context_indices,
+                               const arma::mat& center_vectors, const arma::mat& outside_vectors,
+                               WordLossKind kind,
+                               const std::vector<arma::uvec>& negatives_per_context)>
+      skipgram;
+};
+
+Word2vecFunctions reference_functions();
+
+// Skip-gram built from the bundle's own per-word losses: what a student's
+// skipgram does when it calls their naiveSoftmax/negSampling functions.
+SkipgramResult skipgram_from(const Word2vecFunctions& fns, arma::uword center_idx,
+                             const arma::uvec& context_indices, const arma::mat& center_vectors,
+                             const arma::mat& outside_vectors, WordLossKind kind,
+                             const std::vector<arma::uvec>& negatives_per_context);
+
+}  // namespace w2v

@@ -1,0 +1,73 @@
+#pragma once
+// The one result model of a run. Every report writer reads it; none recomputes
+// anything. A case is one (check, shape) pair; a check aggregates its cases.
+//
+//   w2v::RunResult r = w2v::run_checks(w2v::catalog(), w2v::reference_functions(), {});
+//   for (const auto& c : r.checks) c.worst_case();
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "checks/error_metrics.hpp"
+#include "checks/finite_difference.hpp"
+#include "checks/shape_sampler.hpp"
+
+namespace w2v {
+
+enum class CaseStatus { passed, failed, error, skipped };
+std::string_view to_string(CaseStatus s);
+
+struct CaseResult {
+  std::size_t case_index = 0;
+  std::uint64_t seed = 0;
+  Shape shape;
+  std::string inputs;
+  std::size_t parameters = 0;  // entries the check covers in this shape
+  GradientComparison comparison;  // comparison.checked = entries probed
+  long evaluations = 0;
+  double seconds = 0.0;
+  std::string error;    // the check could not run (exception text)
+  std::string skipped;  // why this shape has nothing to check
+  CaseStatus status() const;
+};
+
+struct CheckResult {
+  std::string id, part, title, formula;
+  std::vector<CaseResult> cases;
+  std::size_t count(CaseStatus s) const;
+  bool passed() const;  // no failed or errored case
+  // The case with the largest worst-entry error/tolerance ratio (errors first);
+  // nullptr when every case was skipped.
+  const CaseResult* worst_case() const;
+  double max_abs_error() const;
+  double max_rel_error() const;
+  double max_reldiff() const;
+};
+
+struct RunOptions {
+  std::uint64_t seed = 42;
+  std::size_t shapes = 200;
+  std::vector<std::size_t> cases;  // run only these case indices (empty: 0..shapes−1)
+  std::vector<std::string> only;   // check id selectors (empty: all)
+  FdOptions fd;
+  ComparisonOptions comparison;
+  // At most this many entries per case are probed; larger blocks get a seeded
+  // random subset (stated in the report as checked/parameters).
+  std::size_t max_coordinates = 1024;
+};
+
+struct RunResult {
+  std::string subject = "reference";  // what was checked
+  RunOptions options;
+  std::vector<CheckResult> checks;
+  double seconds = 0.0;
+  std::size_t count_checks(bool passed) const;
+  bool passed() const;
+};
+
+// The command line that re-runs exactly this case.
+std::string reproduce_command(const RunResult& run, const CheckResult& check,
+                              const CaseResult& c);
+
+}  // namespace w2v

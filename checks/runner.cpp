@@ -1,0 +1,96 @@
+#include "checks/runner.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <functional>
+#include <numeric>
+#include <stdexcept>
+
+#include "reference/neg_sampling.hpp"
+
+namespace w2v {
+
+arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_coordinates,
+                                std::uint64_t seed) {
+  arma::uvec pool = instance.coordinates.is_empty()
+                        ? arma::regspace<arma::uvec>(0, instance.point.n_elem - 1)
+                        : instance.coordinates;
+  if (max_coordinates == 0 || pool.n_elem <= max_coordinates) return pool;
+  std::mt19937_64 rng(seed);
+  // Partial Fisher–Yates with the portable uniform01 (see shape_sampler.cpp).
+  for (arma::uword i = 0; i < max_coordinates; ++i) {
+    const arma::uword j = i + static_cast<arma::uword>(uniform01(rng) * (pool.n_elem - i));
+    std::swap(pool[i], pool[j]);
+  }
+  return arma::sort(pool.head(max_coordinates));
+}
+
+CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vecFunctions& subject,
+                    const RunOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  CaseResult r;
+  r.case_index = sc.index;
+  r.seed = sc.seed;
+  r.shape = sc.shape;
+  try {
+    const CheckInstance inst = entry.make_instance(sc);
+    r.inputs = inst.inputs;
+    if (!inst.not_applicable.empty()) {
+      r.skipped = inst.not_applicable;
+      return r;
+    }
+    r.parameters = inst.coordinates.is_empty() ? inst.point.n_elem : inst.coordinates.n_elem;
+    const std::uint64_t coord_seed = mix_seed(sc.seed, stream_id(entry.id));
+    const arma::uvec coords = coordinates_to_check(inst, options.max_coordinates, coord_seed);
+
+    const Word2vecFunctions reference = reference_functions();
+    arma::mat x = inst.point;
+    const NumericalGradient numeric = numerical_gradient(
+        [&](const arma::mat& p) { return inst.loss(reference, p); }, x, options.fd, coords);
+    r.evaluations = numeric.evaluations;
+
+    arma::mat analytic;
+    try {
+      analytic = inst.gradient(subject, inst.point);
+    } catch (const std::bad_function_call&) {
+      throw std::runtime_error("the function under test is not implemented");
+    }
+    r.comparison = compare_gradients(analytic, numeric, options.comparison);
+  } catch (const std::exception& e) {
+    r.error = fmt::format("{}: {} (case {}, seed {}, shape {})", entry.id, e.what(), sc.index,
+                          sc.seed, sc.shape.describe());
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,
+                     const RunOptions& options, const ProgressFn& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<CheckEntry> selected = select_checks(entries, options.only);
+  std::vector<std::size_t> indices = options.cases;
+  if (indices.empty()) {
+    indices.resize(options.shapes);
+    std::iota(indices.begin(), indices.end(), std::size_t{0});
+  }
+  std::vector<ShapeCase> shapes;
+  for (const std::size_t k : indices) shapes.push_back(sample_shape(options.seed, k));
+
+  RunResult run;
+  run.options = options;
+  const std::size_t total = selected.size() * shapes.size();
+  std::size_t done = 0;
+  for (const CheckEntry& e : selected) {
+    CheckResult check{e.id, e.part, e.title, e.formula, {}};
+    for (const ShapeCase& sc : shapes) {
+      check.cases.push_back(run_case(e, sc, subject, options));
+      if (progress) progress(++done, total);
+    }
+    run.checks.push_back(std::move(check));
+  }
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return run;
+}
+
+}  // namespace w2v

@@ -1,0 +1,31 @@
+#pragma once
+// Runs catalog entries over seeded shapes against a set of functions under test.
+// For each case: build the instance, probe the numerical gradient of the
+// *reference* loss (verified separately), ask the subject for its analytic
+// gradient, compare (error_metrics.hpp). Exceptions from the subject become an
+// errored case with the message; the run always completes.
+//
+//   w2v::RunResult r = w2v::run_checks(w2v::catalog(), w2v::reference_functions(), opts);
+#include <functional>
+
+#include "checks/catalog.hpp"
+#include "checks/result.hpp"
+
+namespace w2v {
+
+using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
+
+CaseResult run_case(const CheckEntry& entry, const ShapeCase& shape_case,
+                    const Word2vecFunctions& subject, const RunOptions& options);
+
+// The entries of `instance` to probe: all its coordinates, or a seeded random
+// subset of max_coordinates of them (sorted).
+arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_coordinates,
+                                std::uint64_t seed);
+
+// Throws std::invalid_argument for an unknown --only selector or a case index
+// ≥ options.shapes; everything else is recorded in the result.
+RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,
+                     const RunOptions& options, const ProgressFn& progress = {});
+
+}  // namespace w2v
