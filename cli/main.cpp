@@ -8,6 +8,7 @@
 #include <exception>
 #include <iostream>
 
+#include "checks/process_setup.hpp"
 #include "checks/catalog.hpp"
 #include "checks/runner.hpp"
 #include "reports/console.hpp"
@@ -34,6 +35,7 @@ std::vector<std::string> split_ids(const std::vector<std::string>& raw) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  w2v::configure_process_for_checks();
   w2v::RunOptions opts;
   std::vector<std::string> only;
   std::string stencil = "central";

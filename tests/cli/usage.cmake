@@ -1,0 +1,23 @@
+# Runs the CLI with good and bad arguments and checks exit codes and messages.
+# Usage: cmake -DBIN=path/to/w2v-gradcheck -P usage.cmake
+function(expect_run expected_code pattern)
+  execute_process(COMMAND ${BIN} ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err TIMEOUT 300)
+  if(NOT code EQUAL ${expected_code})
+    message(FATAL_ERROR "w2v-gradcheck ${ARGN}: exit ${code}, expected ${expected_code}\n${out}\n${err}")
+  endif()
+  if(NOT "${out}${err}" MATCHES "${pattern}")
+    message(FATAL_ERROR "w2v-gradcheck ${ARGN}: output does not match '${pattern}':\n${out}\n${err}")
+  endif()
+endfunction()
+
+expect_run(0 "b.naive.dv_c" --list)
+expect_run(0 "1 passed, 0 failed" --only b.naive.dv_c --shapes 20)
+expect_run(0 "6 passed, 0 failed" --only f --shapes 3)
+expect_run(0 "1 passed, 0 failed" --only e.neg.du_k --case 5 --shapes 12 --stencil richardson)
+expect_run(2 "no check matches 'nope'" --only nope)
+expect_run(2 "--case 99 is out of range" --case 99 --shapes 10)
+expect_run(2 "unknown stencil 'five'" --stencil five)
+expect_run(2 "--shapes" --shapes 0)
+expect_run(2 "--seed" --seed notanumber)
+expect_run(2 "--bogus" --bogus)
