@@ -32,9 +32,27 @@ struct CaseResult {
   CaseStatus status() const;
 };
 
+// Error of a plain central difference against the analytic entry as h sweeps
+// from 2^-1 down to 2^-40: a correct gradient gives a V (truncation falling
+// as h², then round-off rising as 1/h, bottom near 1e-10); a wrong one a flat
+// line at the size of the mistake.
+struct HSweepPoint {
+  double step = 0.0;
+  double numeric = 0.0;
+  double abs_error = 0.0;  // |analytic − numeric|
+};
+
+struct HSweep {
+  std::size_t case_index = 0;  // the check's worst case
+  arma::uword row = 0, col = 0;  // its worst entry
+  double analytic = 0.0;
+  std::vector<HSweepPoint> points;
+};
+
 struct CheckResult {
   std::string id, part, title, formula;
   std::vector<CaseResult> cases;
+  HSweep h_sweep;  // empty points when no case ran
   std::size_t count(CaseStatus s) const;
   bool passed() const;  // no failed or errored case
   // The case with the largest worst-entry error/tolerance ratio (errors first);

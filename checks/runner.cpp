@@ -65,6 +65,37 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
   return r;
 }
 
+HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecFunctions& subject,
+               const RunOptions& options) {
+  HSweep sweep;
+  sweep.case_index = worst.case_index;
+  sweep.row = worst.comparison.worst.row;
+  sweep.col = worst.comparison.worst.col;
+  try {
+    const CheckInstance inst = entry.make_instance(sample_shape(options.seed, worst.case_index));
+    const arma::uword i = worst.comparison.worst.index;
+    sweep.analytic = inst.gradient(subject, inst.point)[i];
+    const Word2vecFunctions reference = reference_functions();
+    arma::mat x = inst.point;
+    const double x0 = x[i];
+    auto phi = [&](double t) {
+      x[i] = x0 + t;
+      const double v = inst.loss(reference, x);
+      x[i] = x0;
+      return v;
+    };
+    const double base = std::max(1.0, std::abs(x0));
+    for (int k = 1; k <= 40; ++k) {
+      const double h = std::ldexp(base, -k);
+      const double numeric = (phi(h) - phi(-h)) / (2 * h);
+      sweep.points.push_back({h, numeric, std::abs(sweep.analytic - numeric)});
+    }
+  } catch (const std::exception&) {
+    sweep.points.clear();  // the case itself already recorded the error
+  }
+  return sweep;
+}
+
 RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,
                      const RunOptions& options, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
@@ -82,11 +113,14 @@ RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunct
   const std::size_t total = selected.size() * shapes.size();
   std::size_t done = 0;
   for (const CheckEntry& e : selected) {
-    CheckResult check{e.id, e.part, e.title, e.formula, {}};
+    CheckResult check{e.id, e.part, e.title, e.formula, {}, {}};
     for (const ShapeCase& sc : shapes) {
       check.cases.push_back(run_case(e, sc, subject, options));
       if (progress) progress(++done, total);
     }
+    if (const CaseResult* worst = check.worst_case();
+        worst != nullptr && worst->status() != CaseStatus::error)
+      check.h_sweep = h_sweep(e, *worst, subject, options);
     run.checks.push_back(std::move(check));
   }
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

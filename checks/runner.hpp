@@ -23,6 +23,11 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& shape_case,
 arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_coordinates,
                                 std::uint64_t seed);
 
+// Central differences over h = 2^-1 … 2^-40 (relative to max(1,|x|)) at the
+// worst entry of `worst`, which must be a case of `entry` in this run.
+HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecFunctions& subject,
+               const RunOptions& options);
+
 // Throws std::invalid_argument for an unknown --only selector or a case index
 // ≥ options.shapes; everything else is recorded in the result.
 RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,
