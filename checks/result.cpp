@@ -83,8 +83,17 @@ bool RunResult::passed() const { return count_checks(false) == 0; }
 std::string reproduce_command(const RunResult& run, const CheckResult& check, const CaseResult& c) {
   std::string cmd = fmt::format("w2v-gradcheck --seed {} --only {} --case {}", run.options.seed,
                                 check.id, c.case_index);
-  if (run.options.fd.stencil != Stencil::central)
+  if (!run.mistake.empty()) cmd += fmt::format(" --inject-mistake {}", run.mistake);
+  const RunOptions defaults;
+  if (run.options.fd.stencil != defaults.fd.stencil)
     cmd += fmt::format(" --stencil {}", to_string(run.options.fd.stencil));
+  if (run.options.fd.step_scale != defaults.fd.step_scale)
+    cmd += fmt::format(" --step-scale {}", run.options.fd.step_scale);
+  if (run.options.comparison.safety != defaults.comparison.safety)
+    cmd += fmt::format(" --safety {}", run.options.comparison.safety);
+  if (run.options.max_coordinates != defaults.max_coordinates)
+    cmd += fmt::format(" --max-coordinates {}", run.options.max_coordinates);
+  if (c.case_index >= defaults.shapes) cmd += fmt::format(" --shapes {}", c.case_index + 1);
   return cmd;
 }
 

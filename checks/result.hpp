@@ -76,7 +76,11 @@ struct RunOptions {
 };
 
 struct RunResult {
+  std::string tool_version;           // w2v-gradcheck version
+  std::string started_at;             // ISO 8601 UTC, e.g. 2026-11-25T04:41:14Z
+  std::string host;                   // machine name
   std::string subject = "reference";  // what was checked
+  std::string mistake;                // --inject-mistake name, empty for the real subject
   RunOptions options;
   std::vector<CheckResult> checks;
   double seconds = 0.0;

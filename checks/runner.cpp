@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <ctime>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
@@ -110,6 +113,13 @@ RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunct
 
   RunResult run;
   run.options = options;
+  run.tool_version = W2V_VERSION;
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  run.started_at = stamp;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) run.host = host;
   const std::size_t total = selected.size() * shapes.size();
   std::size_t done = 0;
   for (const CheckEntry& e : selected) {

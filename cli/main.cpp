@@ -10,6 +10,7 @@
 
 #include "checks/process_setup.hpp"
 #include "checks/catalog.hpp"
+#include "checks/mistakes.hpp"
 #include "checks/runner.hpp"
 #include "reports/console.hpp"
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> only;
   std::string stencil = "central";
   bool list = false;
+  std::string mistake;
 
   CLI::App app{"w2v-gradcheck: verify the CS224n word2vec gradients (parts b–f) numerically"};
   app.add_option("--seed", opts.seed, "run seed; every case's seed derives from it")
@@ -60,6 +62,10 @@ int main(int argc, char** argv) {
                  "probe at most this many entries per case (0: all)")
       ->capture_default_str();
   app.add_flag("--list", list, "list the check ids and exit");
+  app.add_option("--inject-mistake", mistake,
+                 "check a deliberately wrong variant of the reference instead (sign_flip, "
+                 "transposed, missing_normaliser, dropped_repeats, factor_2, float32, "
+                 "zeroed_coordinate, off_by_1e-3): shows what a failing report looks like");
 
   try {
     app.parse(argc, argv);
@@ -83,7 +89,16 @@ int main(int argc, char** argv) {
       for (const w2v::CheckEntry& e : entries) fmt::print("{:<20} {}\n", e.id, e.title);
       return EXIT_SUCCESS;
     }
-    const w2v::RunResult run = w2v::run_checks(entries, w2v::reference_functions(), opts);
+    w2v::Word2vecFunctions subject = w2v::reference_functions();
+    std::string subject_name = "reference";
+    if (!mistake.empty()) {
+      const w2v::WrongVariant variant = w2v::wrong_variant(mistake);
+      subject = variant.functions;
+      subject_name = "reference with injected mistake '" + mistake + "' (" + variant.description + ")";
+    }
+    w2v::RunResult run = w2v::run_checks(entries, subject, opts);
+    run.subject = subject_name;
+    run.mistake = mistake;
     w2v::write_console_report(std::cout, run);
     return run.passed() ? EXIT_SUCCESS : EXIT_FAILURE;
   } catch (const std::invalid_argument& e) {

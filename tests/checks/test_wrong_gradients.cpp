@@ -20,7 +20,7 @@
 
 #include "checks/catalog.hpp"
 #include "checks/runner.hpp"
-#include "wrong_variants.hpp"
+#include "checks/mistakes.hpp"
 
 namespace {
 
@@ -37,7 +37,7 @@ struct VariantTally {
 
 BOOST_AUTO_TEST_CASE(reference_never_flagged_and_every_wrong_variant_caught) {
   const auto entries = w2v::catalog();
-  const auto variants = w2v::testing::wrong_variants();
+  const auto variants = w2v::wrong_variants();
   const w2v::Word2vecFunctions reference = w2v::reference_functions();
   const w2v::FdOptions fd;
   const w2v::ComparisonOptions cmp;

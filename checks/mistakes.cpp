@@ -1,4 +1,6 @@
-#include "wrong_variants.hpp"
+#include "checks/mistakes.hpp"
+
+#include <fmt/format.h>
 
 #include <cmath>
 #include <functional>
@@ -7,7 +9,7 @@
 #include "reference/neg_sampling.hpp"
 #include "reference/sigmoid.hpp"
 
-namespace w2v::testing {
+namespace w2v {
 
 namespace {
 
@@ -185,4 +187,13 @@ std::vector<WrongVariant> wrong_variants() {
   return out;
 }
 
-}  // namespace w2v::testing
+WrongVariant wrong_variant(std::string_view name) {
+  std::string known;
+  for (WrongVariant& w : wrong_variants()) {
+    if (w.name == name) return w;
+    known += (known.empty() ? "" : ", ") + w.name;
+  }
+  throw std::invalid_argument(fmt::format("unknown mistake '{}': known mistakes are {}", name, known));
+}
+
+}  // namespace w2v
