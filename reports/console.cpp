@@ -2,8 +2,62 @@
 
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <stdexcept>
 
 namespace w2v {
+
+ColorMode color_mode_from_string(std::string_view name) {
+  if (name == "auto") return ColorMode::automatic;
+  if (name == "always") return ColorMode::always;
+  if (name == "never") return ColorMode::never;
+  throw std::invalid_argument(
+      fmt::format("unknown colour mode '{}': expected auto, always or never", name));
+}
+
+bool use_color(ColorMode mode, int fd) {
+  if (mode != ColorMode::automatic) return mode == ColorMode::always;
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(fd) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+namespace {
+
+// ANSI SGR: a colour names the status; the word is always printed too.
+std::string paint(bool on, std::string_view sgr, std::string_view text) {
+  return on ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : std::string(text);
+}
+constexpr std::string_view kGreen = "32", kRed = "1;31", kBold = "1";
+
+}  // namespace
+
+ProgressLine::ProgressLine(std::ostream& out, bool enabled)
+    : out_(out), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+
+void ProgressLine::update(std::size_t done, std::size_t total) {
+  if (!enabled_ || total == 0) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (drawn_ && done < total && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  const double elapsed = std::chrono::duration<double>(now - start_).count();
+  const double eta = done == 0 ? 0.0 : elapsed * static_cast<double>(total - done) / done;
+  constexpr std::size_t kWidth = 24;
+  const std::size_t filled = kWidth * done / total;
+  fmt::print(out_, "\r[{}{}] {}/{} cases · {:.1f} s elapsed · ETA {:.1f} s\x1b[K",
+             std::string(filled, '='), std::string(kWidth - filled, ' '), done, total, elapsed,
+             eta);
+  out_.flush();
+  drawn_ = true;
+}
+
+void ProgressLine::clear() {
+  if (!drawn_) return;
+  out_ << "\r\x1b[K";
+  out_.flush();
+  drawn_ = false;
+}
 
 std::string describe_metric(const RunResult& run) {
   const FdOptions& fd = run.options.fd;
@@ -15,7 +69,8 @@ std::string describe_metric(const RunResult& run) {
       run.options.comparison.rtol, fd.roundoff_ulps);
 }
 
-void write_console_report(std::ostream& out, const RunResult& run) {
+void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle style) {
+  const bool color = style.color;
   fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), at most {} entries per case\n",
              run.subject, run.options.seed,
              run.options.cases.empty() ? run.options.shapes : run.options.cases.size(),
@@ -31,8 +86,9 @@ void write_console_report(std::ostream& out, const RunResult& run) {
       floor = std::max(floor, k.comparison.max_error_floor);
     }
     const std::size_t ran = c.cases.size() - c.count(CaseStatus::skipped);
-    fmt::print(out, "{:<6} {:<20} {:>13} {:>9} {:>10.2e} {:>10.2e} {:>10.2e} {:>10.2e}\n",
-               c.passed() ? "PASS" : "FAIL", c.id,
+    const std::string status = c.passed() ? paint(color, kGreen, "PASS  ") : paint(color, kRed, "FAIL  ");
+    fmt::print(out, "{} {:<20} {:>13} {:>9} {:>10.2e} {:>10.2e} {:>10.2e} {:>10.2e}\n",
+               status, c.id,
                fmt::format("{}/{}", c.count(CaseStatus::passed), ran), probed, c.max_abs_error(),
                c.max_rel_error(), c.max_reldiff(), floor);
   }
@@ -43,7 +99,7 @@ void write_console_report(std::ostream& out, const RunResult& run) {
     for (const CaseResult& k : c.cases) {
       const CaseStatus s = k.status();
       if (s != CaseStatus::failed && s != CaseStatus::error) continue;
-      if (!header) fmt::print(out, "\nFailures:\n"), header = true;
+      if (!header) fmt::print(out, "\n{}\n", paint(color, kBold, "Failures:")), header = true;
       if (++shown > 3) continue;  // the count below says how many more
       fmt::print(out, "- {} case {} (seed {}, {}): ", c.id, k.case_index, k.seed,
                  k.shape.describe());
@@ -63,7 +119,9 @@ void write_console_report(std::ostream& out, const RunResult& run) {
   }
 
   fmt::print(out, "\n{} checks in {:.2f} s\n", run.checks.size(), run.seconds);
-  fmt::print(out, "{} passed, {} failed\n", run.count_checks(true), run.count_checks(false));
+  const std::string summary =
+      fmt::format("{} passed, {} failed", run.count_checks(true), run.count_checks(false));
+  fmt::print(out, "{}\n", paint(color, run.passed() ? kGreen : kRed, summary));
 }
 
 }  // namespace w2v

@@ -7,4 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-debian.sh
 cmake --preset release >/dev/null
 cmake --build --preset release --target w2v-gradcheck
-exec ./build/release/w2v-gradcheck "$@"
+mkdir -p out
+exec ./build/release/w2v-gradcheck --html out/report.html "$@"
