@@ -21,6 +21,25 @@ std::vector<CheckEntry> catalog() {
   return all;
 }
 
+CheckEntry elementwise_derivative_entry(std::string id, std::string part, std::string title,
+                                        std::string formula, ElementwiseFn value,
+                                        ElementwiseFn derivative) {
+  CheckEntry e{std::move(id), std::move(part), std::move(title), std::move(formula), {}};
+  e.make_instance = [value, derivative](const ShapeCase& sc) {
+    CheckInstance inst;
+    inst.point = make_inputs(sc).activations_input;
+    inst.inputs = "x = activations input";
+    inst.loss = [value](const Word2vecFunctions& f, const arma::mat& x) {
+      return arma::accu(value(f, x.col(0)));
+    };
+    inst.gradient = [derivative](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
+      return derivative(f, x.col(0));
+    };
+    return inst;
+  };
+  return e;
+}
+
 arma::uvec row_entries(arma::uword V, arma::uword d, const arma::uvec& rows) {
   arma::uvec out(rows.n_elem * d);
   arma::uword k = 0;
@@ -36,7 +55,7 @@ std::vector<CheckEntry> select_checks(const std::vector<CheckEntry>& all,
   for (const std::string& id : ids) {
     bool matched = false;
     for (const CheckEntry& e : all) {
-      if (e.id == id || e.id.starts_with(id + ".")) {
+      if (e.id == id || (e.id.starts_with(id) && e.id.size() > id.size() && e.id[id.size()] == '.')) {
         matched = true;
         bool dup = false;
         for (const CheckEntry& o : out) dup = dup || o.id == e.id;
@@ -45,7 +64,7 @@ std::vector<CheckEntry> select_checks(const std::vector<CheckEntry>& all,
     }
     if (!matched) {
       std::string known;
-      for (const CheckEntry& e : all) known += "\n  " + e.id;
+      for (const CheckEntry& e : all) known += fmt::format("\n  {}", e.id);
       throw std::invalid_argument(
           fmt::format("no check matches '{}'; known check ids:{}", id, known));
     }

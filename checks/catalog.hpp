@@ -46,6 +46,14 @@ struct CheckEntry {
   std::function<CheckInstance(const ShapeCase&)> make_instance;
 };
 
+// An elementwise function f with derivative f', checked through
+// J(x) = Σ_i f(x_i), whose gradient is f'(x) entry by entry. x is the case's
+// activations input (|x_i| ≥ 0.01, away from kinks).
+using ElementwiseFn = std::function<arma::vec(const Word2vecFunctions&, const arma::vec&)>;
+CheckEntry elementwise_derivative_entry(std::string id, std::string part, std::string title,
+                                        std::string formula, ElementwiseFn value,
+                                        ElementwiseFn derivative);
+
 // Every registered entry, in registry order.
 std::vector<CheckEntry> catalog();
 

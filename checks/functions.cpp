@@ -1,5 +1,7 @@
 #include "checks/functions.hpp"
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 
 #include "reference/activations.hpp"
@@ -23,8 +25,8 @@ SkipgramResult skipgram_from(const Word2vecFunctions& fns, arma::uword center_id
     if (!fns.neg_sampling) throw std::runtime_error("skipgram: neg_sampling is not implemented");
     loss = [&](const arma::vec& v, arma::uword o, const arma::mat& U, arma::uword j) {
       if (j >= negatives_per_context.size())
-        throw std::invalid_argument("skipgram: no negatives for context position " +
-                                    std::to_string(j));
+        throw std::invalid_argument(
+            fmt::format("skipgram: no negatives for context position {}", j));
       return fns.neg_sampling(v, o, U, negatives_per_context[j]);
     };
   }

@@ -191,7 +191,7 @@ WrongVariant wrong_variant(std::string_view name) {
   std::string known;
   for (WrongVariant& w : wrong_variants()) {
     if (w.name == name) return w;
-    known += (known.empty() ? "" : ", ") + w.name;
+    known += fmt::format("{}{}", known.empty() ? "" : ", ", w.name);
   }
   throw std::invalid_argument(fmt::format("unknown mistake '{}': known mistakes are {}", name, known));
 }

@@ -85,7 +85,7 @@ std::string Shape::describe() const {
   if (negatives_contain_center) out += " neg∋c";
   if (repeated_negatives) out += " repeats";
   if (identical_context) out += " same-context";
-  return out + " (" + family + ")";
+  return fmt::format("{} ({})", out, family);
 }
 
 ShapeCase sample_shape(std::uint64_t run_seed, std::size_t index) {

@@ -1,4 +1,6 @@
 // (f) Skip-gram over one window, for both word losses: ∂/∂U, ∂/∂v_c, ∂/∂v_w = 0.
+#include <fmt/format.h>
+
 #include "checks/catalog.hpp"
 
 namespace w2v {
@@ -15,18 +17,18 @@ CheckEntry skipgram_entry(WordLossKind kind, Block block) {
   e.part = "f";
   switch (block) {
     case Block::outside:
-      e.id = "f." + loss_name + ".dU";
-      e.title = loss_title + ": dJ/dU";
+      e.id = fmt::format("f.{}.dU", loss_name);
+      e.title = fmt::format("{}: dJ/dU", loss_title);
       e.formula = "dJ_sg/dU = Σ_{−m≤j≤m, j≠0} dJ(v_c, w_{t+j}, U)/dU";
       break;
     case Block::center_row:
-      e.id = "f." + loss_name + ".dv_c";
-      e.title = loss_title + ": dJ/dv_c";
+      e.id = fmt::format("f.{}.dv_c", loss_name);
+      e.title = fmt::format("{}: dJ/dv_c", loss_title);
       e.formula = "dJ_sg/dv_c = Σ_{−m≤j≤m, j≠0} dJ(v_c, w_{t+j}, U)/dv_c";
       break;
     case Block::other_centers:
-      e.id = "f." + loss_name + ".dv_w";
-      e.title = loss_title + ": dJ/dv_w = 0 for w ≠ c";
+      e.id = fmt::format("f.{}.dv_w", loss_name);
+      e.title = fmt::format("{}: dJ/dv_w = 0 for w ≠ c", loss_title);
       e.formula = "dJ_sg/dv_w = 0  (w ≠ c)";
       break;
   }
