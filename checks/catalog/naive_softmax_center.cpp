@@ -4,11 +4,11 @@
 namespace w2v {
 
 std::vector<CheckEntry> naive_softmax_center_checks() {
-  CheckEntry e;
-  e.id = "b.naive.dv_c";
-  e.part = "b";
-  e.title = "naive softmax: dJ/dv_c";
-  e.formula = "dJ/dv_c = U(ŷ − y) = Σ_w ŷ_w u_w − u_o,  ŷ = softmax(Uᵀv_c)";
+  CheckEntry e{.id = "b.naive.dv_c",
+               .part = "b",
+               .title = "naive softmax: dJ/dv_c",
+               .formula = "dJ/dv_c = U(ŷ − y) = Σ_w ŷ_w u_w − u_o,  ŷ = softmax(Uᵀv_c)",
+               .make_instance = {}};
   e.make_instance = [](const ShapeCase& sc) {
     const Word2vecInputs in = make_inputs(sc);
     CheckInstance inst;

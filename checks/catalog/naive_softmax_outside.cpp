@@ -7,11 +7,11 @@ namespace {
 
 CheckEntry outside_entry(std::string id, std::string title, std::string formula,
                          int which /* 0: row o, 1: rows w≠o, 2: all */) {
-  CheckEntry e;
-  e.id = std::move(id);
-  e.part = "c";
-  e.title = std::move(title);
-  e.formula = std::move(formula);
+  CheckEntry e{.id = std::move(id),
+               .part = "c",
+               .title = std::move(title),
+               .formula = std::move(formula),
+               .make_instance = {}};
   e.make_instance = [which](const ShapeCase& sc) {
     const Word2vecInputs in = make_inputs(sc);
     CheckInstance inst;

@@ -8,11 +8,11 @@ namespace {
 enum class Block { center, outside_row, negative_rows, all_outside };
 
 CheckEntry neg_entry(std::string id, std::string title, std::string formula, Block block) {
-  CheckEntry e;
-  e.id = std::move(id);
-  e.part = "e";
-  e.title = std::move(title);
-  e.formula = std::move(formula);
+  CheckEntry e{.id = std::move(id),
+               .part = "e",
+               .title = std::move(title),
+               .formula = std::move(formula),
+               .make_instance = {}};
   e.make_instance = [block](const ShapeCase& sc) {
     const Word2vecInputs in = make_inputs(sc);
     CheckInstance inst;
