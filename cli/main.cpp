@@ -2,10 +2,14 @@
 // better) numerical gradients over seeded shapes and prints a report.
 // Exit status: 0 all checks passed, 1 some check failed, 2 usage or internal error.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
 #include <fmt/format.h>
 
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "checks/process_setup.hpp"
@@ -13,6 +17,10 @@
 #include "checks/mistakes.hpp"
 #include "checks/runner.hpp"
 #include "reports/console.hpp"
+#include "reports/gradescope_report.hpp"
+#include "reports/html_report.hpp"
+#include "reports/json_report.hpp"
+#include "reports/junit_report.hpp"
 
 namespace {
 
@@ -33,6 +41,28 @@ std::vector<std::string> split_ids(const std::vector<std::string>& raw) {
   return out;
 }
 
+struct ReportFiles {
+  std::string json, html, junit, gradescope;
+};
+
+// Writes one report; a failure to write is reported and remembered, and the
+// other reports are still written.
+bool write_report(const std::string& path, const char* what,
+                  const std::function<void(std::ostream&)>& write) {
+  if (path.empty()) return true;
+  std::ofstream out(path, std::ios::binary);
+  if (out) write(out);
+  out.close();
+  if (!out) {
+    std::cerr << fmt::format("w2v-gradcheck: cannot write the {} report to '{}'\n", what, path);
+    return false;
+  }
+  std::error_code ec;
+  const auto abs = std::filesystem::absolute(path, ec);
+  std::cout << fmt::format("{} report: {}\n", what, ec ? path : abs.string());
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -42,6 +72,9 @@ int main(int argc, char** argv) {
   std::string stencil = "central";
   bool list = false;
   std::string mistake;
+  ReportFiles files;
+  std::string weights_spec;
+  std::string color = "auto";
 
   CLI::App app{"w2v-gradcheck: verify the CS224n word2vec gradients (parts b–f) numerically"};
   app.add_option("--seed", opts.seed, "run seed; every case's seed derives from it")
@@ -61,6 +94,18 @@ int main(int argc, char** argv) {
   app.add_option("--max-coordinates", opts.max_coordinates,
                  "probe at most this many entries per case (0: all)")
       ->capture_default_str();
+  app.add_option("--json", files.json, "write the JSON report (schema: reports/schema/)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--html", files.html, "write the self-contained HTML report")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--junit", files.junit, "write JUnit XML (one testcase per check × shape)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--gradescope", files.gradescope, "write a Gradescope results.json")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.add_option("--weights", weights_spec,
+                 "Gradescope weights per check id or prefix, e.g. 'b=2,f.neg=0.5,*=1'");
+  app.add_option("--color", color, "auto | always | never (auto honours NO_COLOR)")
+      ->capture_default_str();
   app.add_flag("--list", list, "list the check ids and exit");
   app.add_option("--inject-mistake", mistake,
                  "check a deliberately wrong variant of the reference instead (sign_flip, "
@@ -79,6 +124,8 @@ int main(int argc, char** argv) {
 
   try {
     opts.fd.stencil = w2v::stencil_from_string(stencil);
+    const bool colored = w2v::use_color(w2v::color_mode_from_string(color), STDOUT_FILENO);
+    const w2v::GradescopeWeights weights = w2v::parse_gradescope_weights(weights_spec);
     opts.only = split_ids(only);
     for (const std::size_t k : opts.cases)
       if (k >= opts.shapes)
@@ -96,10 +143,22 @@ int main(int argc, char** argv) {
       subject = variant.functions;
       subject_name = "reference with injected mistake '" + mistake + "' (" + variant.description + ")";
     }
-    w2v::RunResult run = w2v::run_checks(entries, subject, opts);
+    w2v::ProgressLine progress(std::cerr, isatty(STDERR_FILENO) == 1);
+    w2v::RunResult run = w2v::run_checks(entries, subject, opts, [&](std::size_t done, std::size_t total) {
+      progress.update(done, total);
+    });
+    progress.clear();
     run.subject = subject_name;
     run.mistake = mistake;
-    w2v::write_console_report(std::cout, run);
+    w2v::write_console_report(std::cout, run, {.color = colored});
+    bool written = true;
+    written &= write_report(files.json, "JSON", [&](std::ostream& o) { w2v::write_json_report(o, run); });
+    written &= write_report(files.junit, "JUnit", [&](std::ostream& o) { w2v::write_junit_report(o, run); });
+    written &= write_report(files.gradescope, "Gradescope", [&](std::ostream& o) {
+      w2v::write_gradescope_report(o, run, weights);
+    });
+    written &= write_report(files.html, "HTML", [&](std::ostream& o) { w2v::write_html_report(o, run); });
+    if (!written) return kExitUsage;
     return run.passed() ? EXIT_SUCCESS : EXIT_FAILURE;
   } catch (const std::invalid_argument& e) {
     std::cerr << "w2v-gradcheck: " << e.what() << "\n";
