@@ -21,3 +21,18 @@ expect_run(2 "unknown stencil 'five'" --stencil five)
 expect_run(2 "--shapes" --shapes 0)
 expect_run(2 "--seed" --seed notanumber)
 expect_run(2 "--bogus" --bogus)
+expect_run(2 "unknown colour mode 'purple'" --color purple --only d)
+expect_run(2 "--weights: bad item 'b=x'" --weights b=x --only d --shapes 1)
+expect_run(2 "unknown mistake 'nope'" --inject-mistake nope)
+# A report that cannot be written is an error, but the others are still written.
+file(REMOVE ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
+expect_run(2 "cannot write the HTML report to '/nonexistent/dir/r.html'"
+           --only d --shapes 1 --html /nonexistent/dir/r.html --json ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
+if(NOT EXISTS ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
+  message(FATAL_ERROR "the JSON report was not written when the HTML one failed")
+endif()
+# A wrong gradient fails (exit 1) and the printed reproduce command re-runs
+# just the failing case, which fails again.
+expect_run(1 "reproduce: w2v-gradcheck --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip"
+           --only b --shapes 3 --inject-mistake sign_flip)
+expect_run(1 "0 passed, 1 failed" --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip)
