@@ -145,8 +145,13 @@ arma::uvec draw_negatives(const Shape& sh, arma::uword o, arma::uword c, const a
                           std::mt19937_64& rng) {
   if (sh.V == 1) return arma::uvec(sh.K, arma::fill::value(o));
   arma::uvec neg = sample_negative_indices(o, sh.K, weights, rng);
-  if (sh.negatives_contain_center && c != o && sh.K >= 1 && !arma::any(neg == c)) neg[0] = c;
+  // Repeat first, then put c in: forcing c first could let the repeat
+  // overwrite the only c.
   if (sh.repeated_negatives && sh.K >= 2) neg[sh.K - 1] = neg[0];
+  if (sh.negatives_contain_center && c != o && sh.K >= 1 && !arma::any(neg == c)) {
+    neg[0] = c;
+    if (sh.repeated_negatives && sh.K >= 2) neg[sh.K - 1] = c;
+  }
   return neg;
 }
 
