@@ -33,6 +33,11 @@ struct CheckInstance {
   // Empty when the check applies; otherwise why this shape has nothing to check
   // (e.g. "V=1: no word other than o"). The runner reports the case as skipped.
   std::string not_applicable;
+  // Non-empty when the instance lies outside what a solution may be asked
+  // (docs/protocol.md): negatives containing o, which CS224n's
+  // getNegativeSamples can never return (it only happens at V=1). The
+  // reference is checked on such cases; grading skips them with this reason.
+  std::string outside_solution_contract;
 };
 
 // Rows `rows` of a V×d matrix as sorted linear (column-major) indices.

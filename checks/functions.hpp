@@ -9,6 +9,7 @@
 #include <armadillo>
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "reference/loss_and_gradient.hpp"
@@ -37,6 +38,9 @@ struct Word2vecFunctions {
                                WordLossKind kind,
                                const std::vector<arma::uvec>& negatives_per_context)>
       skipgram;
+  // Diagnostics the implementation has about its calls since it was last asked
+  // (a solution process's float32 results, np.random use …); empty in-process.
+  std::function<std::vector<std::string>()> take_notes;
 };
 
 Word2vecFunctions reference_functions();

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
+#include <map>
 
 namespace w2v {
 
@@ -17,10 +19,13 @@ std::string_view to_string(CaseStatus s) {
   return "unknown";
 }
 
+bool LossCheck::passed() const { return std::isfinite(solution) && abs_error <= tolerance; }
+
 CaseStatus CaseResult::status() const {
   if (!error.empty()) return CaseStatus::error;
   if (!skipped.empty()) return CaseStatus::skipped;
-  return comparison.passed() ? CaseStatus::passed : CaseStatus::failed;
+  const bool loss_ok = !loss.checked || loss.passed();
+  return comparison.passed() && loss_ok ? CaseStatus::passed : CaseStatus::failed;
 }
 
 std::size_t CheckResult::count(CaseStatus s) const {
@@ -43,6 +48,10 @@ const CaseResult* CheckResult::worst_case() const {
       default:
         ratio = c.comparison.worst.tolerance > 0 ? c.comparison.worst.abs_error / c.comparison.worst.tolerance
                                                  : std::numeric_limits<double>::infinity();
+        if (c.loss.checked && !c.loss.passed())
+          ratio = std::max(ratio, c.loss.tolerance > 0 && std::isfinite(c.loss.abs_error)
+                                      ? c.loss.abs_error / c.loss.tolerance
+                                      : std::numeric_limits<double>::infinity());
     }
     if (!(ratio <= worst_ratio)) {  // also takes NaN
       worst_ratio = ratio;
@@ -73,6 +82,31 @@ double CheckResult::max_reldiff() const {
   return max_over(cases, [](const CaseResult& c) { return c.comparison.max_reldiff; });
 }
 
+namespace {
+// Hints of the same kind differ in their numbers and rows; the kind is the
+// text before the first ':' or '('.
+std::string hint_kind(const std::string& hint) { return hint.substr(0, hint.find_first_of(":(")); }
+}  // namespace
+
+std::string CheckResult::hint() const {
+  std::map<std::string, std::size_t> votes;
+  for (const CaseResult& c : cases)
+    if (!c.hint.empty() && (c.status() == CaseStatus::failed || c.status() == CaseStatus::error))
+      ++votes[hint_kind(c.hint)];
+  if (votes.empty()) return "";
+  std::string best_kind = votes.begin()->first;
+  for (const auto& [kind, n] : votes)
+    if (n > votes[best_kind]) best_kind = kind;
+  // Show the worst case of the winning kind, with its numbers.
+  const CaseResult* shown = nullptr;
+  for (const CaseResult& c : cases)
+    if (!c.hint.empty() && hint_kind(c.hint) == best_kind &&
+        (c.status() == CaseStatus::failed || c.status() == CaseStatus::error) &&
+        (shown == nullptr || c.comparison.worst.abs_error > shown->comparison.worst.abs_error))
+      shown = &c;
+  return shown->hint;
+}
+
 std::size_t RunResult::count_checks(bool passed) const {
   return static_cast<std::size_t>(std::count_if(
       checks.begin(), checks.end(), [passed](const CheckResult& c) { return c.passed() == passed; }));
@@ -81,8 +115,9 @@ std::size_t RunResult::count_checks(bool passed) const {
 bool RunResult::passed() const { return count_checks(false) == 0; }
 
 std::string reproduce_command(const RunResult& run, const CheckResult& check, const CaseResult& c) {
-  std::string cmd = fmt::format("w2v-gradcheck --seed {} --only {} --case {}", run.options.seed,
-                                check.id, c.case_index);
+  std::string cmd = fmt::format("w2v-gradcheck{} --seed {} --only {} --case {}",
+                                run.solution_args.empty() ? "" : " grade " + run.solution_args,
+                                run.options.seed, check.id, c.case_index);
   if (!run.mistake.empty()) cmd += fmt::format(" --inject-mistake {}", run.mistake);
   const RunOptions defaults;
   if (run.options.fd.stencil != defaults.fd.stencil)
@@ -93,7 +128,8 @@ std::string reproduce_command(const RunResult& run, const CheckResult& check, co
     cmd += fmt::format(" --safety {}", run.options.comparison.safety);
   if (run.options.max_coordinates != defaults.max_coordinates)
     cmd += fmt::format(" --max-coordinates {}", run.options.max_coordinates);
-  if (c.case_index >= defaults.shapes) cmd += fmt::format(" --shapes {}", c.case_index + 1);
+  const std::size_t default_shapes = run.solution_args.empty() ? defaults.shapes : kGradeDefaultShapes;
+  if (c.case_index >= default_shapes) cmd += fmt::format(" --shapes {}", c.case_index + 1);
   return cmd;
 }
 

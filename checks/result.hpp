@@ -18,6 +18,22 @@ namespace w2v {
 enum class CaseStatus { passed, failed, error, skipped };
 std::string_view to_string(CaseStatus s);
 
+// Grading a solution (RunOptions::grading): its loss against the reference
+// loss, and its gradient against the numerical gradient of its *own* loss, so
+// a wrong loss and a wrong gradient can be told apart.
+struct LossCheck {
+  bool checked = false;
+  double solution = 0.0, reference = 0.0;
+  double abs_error = 0.0, tolerance = 0.0;
+  bool passed() const;  // finite and abs_error ≤ tolerance
+};
+
+struct SelfConsistency {
+  bool checked = false;
+  GradientComparison comparison;  // solution gradient vs ∂(solution loss) numerically
+  std::string error;              // the solution's loss could not be differentiated
+};
+
 struct CaseResult {
   std::size_t case_index = 0;
   std::uint64_t seed = 0;
@@ -29,7 +45,11 @@ struct CaseResult {
   double seconds = 0.0;
   std::string error;    // the check could not run (exception text)
   std::string skipped;  // why this shape has nothing to check
-  CaseStatus status() const;
+  LossCheck loss;
+  SelfConsistency self_consistency;
+  std::string hint;                // likeliest mistake, for failed and errored cases
+  std::vector<std::string> notes;  // what the solution reported about itself (warnings)
+  CaseStatus status() const;       // failed: gradient or loss check failed
 };
 
 // Error of a plain central difference against the analytic entry as h sweeps
@@ -61,6 +81,22 @@ struct CheckResult {
   double max_abs_error() const;
   double max_rel_error() const;
   double max_reldiff() const;
+  // The hint of most failing cases (ties: the worst case's); empty if none.
+  std::string hint() const;
+};
+
+// Shapes per check when grading a solution and --shapes is not given.
+inline constexpr std::size_t kGradeDefaultShapes = 40;
+
+struct GradingOptions {
+  bool enabled = false;
+  // |J_solution − J_reference| ≤ loss_rtol · max(1, |J_reference|). Two sound
+  // double implementations of these sums (≤ 10⁴ terms, log-sum-exp) agree to
+  // ~1e-13; 1e-8 leaves 10⁵× headroom yet flags float32 losses (~1e-7).
+  double loss_rtol = 1e-8;
+  // Entries per case at which the solution's own loss is differentiated
+  // numerically (each costs 4 calls to the solution); the worst entries first.
+  std::size_t self_consistency_coordinates = 3;
 };
 
 struct RunOptions {
@@ -73,6 +109,7 @@ struct RunOptions {
   // At most this many entries per case are probed; larger blocks get a seeded
   // random subset (stated in the report as checked/parameters).
   std::size_t max_coordinates = 1024;
+  GradingOptions grading;
 };
 
 struct RunResult {
@@ -81,6 +118,13 @@ struct RunResult {
   std::string host;                   // machine name
   std::string subject = "reference";  // what was checked
   std::string mistake;                // --inject-mistake name, empty for the real subject
+  // A graded solution: the grade arguments naming it ("--solution PATH",
+  // "--python FILE"; empty for the reference), what it said at start-up or why
+  // it could not start, and the tail of what it printed (stdout and stderr).
+  std::string solution_args;
+  std::vector<std::string> solution_notes;
+  std::string solution_output;
+  std::size_t solution_output_bytes = 0;  // all it printed (the tail may be shorter)
   RunOptions options;
   std::vector<CheckResult> checks;
   double seconds = 0.0;

@@ -4,12 +4,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 #include <functional>
 #include <numeric>
 #include <stdexcept>
 
+#include "checks/hints.hpp"
 #include "reference/neg_sampling.hpp"
 
 namespace w2v {
@@ -29,6 +31,69 @@ arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_c
   return arma::sort(pool.head(max_coordinates));
 }
 
+namespace {
+
+// The solution's loss against the reference's; its gradient against the
+// numerical gradient of its own loss at the worst entries; and a hint when
+// something is wrong.
+void grade_case(CaseResult& r, const ShapeCase& sc, const CheckInstance& inst,
+                const arma::mat& analytic, const Word2vecFunctions& subject,
+                const RunOptions& options) {
+  const Word2vecFunctions reference = reference_functions();
+  r.loss.checked = true;
+  r.loss.solution = inst.loss(subject, inst.point);
+  r.loss.reference = inst.loss(reference, inst.point);
+  r.loss.abs_error = std::abs(r.loss.solution - r.loss.reference);
+  r.loss.tolerance = options.grading.loss_rtol * std::max(1.0, std::abs(r.loss.reference));
+
+  if (options.grading.self_consistency_coordinates > 0) {
+    std::vector<arma::uword> picked;
+    for (const EntryError& f : r.comparison.failures) picked.push_back(f.index);
+    const arma::uvec pool = coordinates_to_check(inst, 0, 0);
+    for (arma::uword k = 0; picked.size() < pool.n_elem && k < pool.n_elem; ++k) {
+      if (picked.size() >= options.grading.self_consistency_coordinates) break;
+      // Then a deterministic spread over the rest of the block.
+      const arma::uword i = pool[(k * 7919) % pool.n_elem];
+      if (std::find(picked.begin(), picked.end(), i) == picked.end()) picked.push_back(i);
+    }
+    picked.resize(std::min(picked.size(), options.grading.self_consistency_coordinates));
+    std::sort(picked.begin(), picked.end());
+    try {
+      arma::mat x = inst.point;
+      const NumericalGradient own = numerical_gradient(
+          [&](const arma::mat& p) { return inst.loss(subject, p); }, x, options.fd,
+          arma::uvec(picked));
+      r.self_consistency.comparison = compare_gradients(analytic, own, options.comparison);
+      r.self_consistency.checked = true;
+    } catch (const std::exception& e) {
+      r.self_consistency.error = e.what();
+    }
+  }
+
+  const bool gradient_ok = r.comparison.passed();
+  const bool loss_ok = r.loss.passed();
+  if (gradient_ok && loss_ok) return;
+  if (gradient_ok) {
+    r.hint = loss_hint(r.loss.solution, r.loss.reference) + " (the gradient is right)";
+    return;
+  }
+  std::string hint = gradient_hint(sc, inst, analytic);
+  const std::string loss_text = loss_hint(r.loss.solution, r.loss.reference);
+  if (!loss_ok && hint.substr(0, 14) == loss_text.substr(0, 14)) {
+    r.hint = hint;  // one cause (single precision) explains both
+    return;
+  }
+  const bool consistent = r.self_consistency.checked && r.self_consistency.comparison.passed();
+  if (!loss_ok && consistent)
+    hint = "the gradient matches your own loss, but the loss is wrong (" + loss_text +
+           "): fix the loss and the gradient with it; " + hint;
+  else if (!loss_ok)
+    hint = "both the loss and the gradient are wrong (" + loss_text + "); " + hint;
+  r.hint = hint;
+}
+
+}  // namespace
+
 CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vecFunctions& subject,
                     const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
@@ -41,6 +106,10 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
     r.inputs = inst.inputs;
     if (!inst.not_applicable.empty()) {
       r.skipped = inst.not_applicable;
+      return r;
+    }
+    if (options.grading.enabled && !inst.outside_solution_contract.empty()) {
+      r.skipped = inst.outside_solution_contract;
       return r;
     }
     r.parameters = inst.coordinates.is_empty() ? inst.point.n_elem : inst.coordinates.n_elem;
@@ -60,10 +129,15 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
       throw std::runtime_error("the function under test is not implemented");
     }
     r.comparison = compare_gradients(analytic, numeric, options.comparison);
+    if (options.grading.enabled) grade_case(r, sc, inst, analytic, subject, options);
   } catch (const std::exception& e) {
     r.error = fmt::format("{}: {} (case {}, seed {}, shape {})", entry.id, e.what(), sc.index,
                           sc.seed, sc.shape.describe());
+    if (options.grading.enabled) r.hint = error_hint(e.what());
   }
+  if (subject.take_notes)
+    for (std::string& n : subject.take_notes())
+      if (std::find(r.notes.begin(), r.notes.end(), n) == r.notes.end()) r.notes.push_back(std::move(n));
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
@@ -103,6 +177,10 @@ RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunct
                      const RunOptions& options, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<CheckEntry> selected = select_checks(entries, options.only);
+  for (const std::size_t k : options.cases)
+    if (k >= options.shapes)
+      throw std::invalid_argument(fmt::format(
+          "case {} is out of range: cases are 0..{} (raise the number of shapes)", k, options.shapes - 1));
   std::vector<std::size_t> indices = options.cases;
   if (indices.empty()) {
     indices.resize(options.shapes);

@@ -1,5 +1,7 @@
 // w2v-gradcheck: checks every catalog derivation against central-difference (or
 // better) numerical gradients over seeded shapes and prints a report.
+// `w2v-gradcheck grade --solution PROGRAM | --python FILE` grades a student
+// solution instead (parts b–f), in a sandboxed child process.
 // Exit status: 0 all checks passed, 1 some check failed, 2 usage or internal error.
 #include <CLI/CLI.hpp>
 #include <unistd.h>
@@ -11,8 +13,10 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 #include "checks/process_setup.hpp"
+#include "cli/solution_subject.hpp"
 #include "checks/catalog.hpp"
 #include "checks/mistakes.hpp"
 #include "checks/runner.hpp"
@@ -75,6 +79,8 @@ int main(int argc, char** argv) {
   ReportFiles files;
   std::string weights_spec;
   std::string color = "auto";
+  w2v::SolutionSpec solution;
+  double memory_mib = static_cast<double>(solution.limits.address_space_bytes >> 20);
 
   CLI::App app{"w2v-gradcheck: verify the CS224n word2vec gradients (parts b–f) numerically"};
   app.add_option("--seed", opts.seed, "run seed; every case's seed derives from it")
@@ -112,6 +118,30 @@ int main(int argc, char** argv) {
                  "transposed, missing_normaliser, dropped_repeats, factor_2, float32, "
                  "zeroed_coordinate, off_by_1e-3): shows what a failing report looks like");
 
+  CLI::App* grade = app.add_subcommand(
+      "grade", "grade a student solution (parts b–f): a C++ program built with "
+               "w2v_add_solution() or a CS224n-style word2vec.py; all options above apply");
+  grade->fallthrough();
+  grade->add_option("--solution", solution.executable, "the solution program to grade");
+  grade->add_option("--python", solution.python_file, "a CS224n-style word2vec.py to grade");
+  grade->add_option("--python-interpreter", solution.python_interpreter,
+                    "python3 to run --python with (default: $W2V_PYTHON, else the python3 with numpy "
+                    "found at build time)");
+  grade->add_option("--timeout", solution.limits.request_timeout_seconds,
+                    "seconds one call of the solution may take")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  grade->add_option("--total-timeout", solution.limits.total_timeout_seconds,
+                    "seconds the solution may take in all")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  grade->add_option("--memory-limit", memory_mib, "address-space limit of the solution, MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(64.0, 1048576.0));
+  grade->add_option("--self-consistency", opts.grading.self_consistency_coordinates,
+                    "entries per case at which the solution's own loss is differentiated")
+      ->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -127,6 +157,8 @@ int main(int argc, char** argv) {
     const bool colored = w2v::use_color(w2v::color_mode_from_string(color), STDOUT_FILENO);
     const w2v::GradescopeWeights weights = w2v::parse_gradescope_weights(weights_spec);
     opts.only = split_ids(only);
+    // Every shape costs a solution a few dozen calls: grading samples fewer.
+    if (grade->parsed() && app.get_option("--shapes")->empty()) opts.shapes = w2v::kGradeDefaultShapes;
     for (const std::size_t k : opts.cases)
       if (k >= opts.shapes)
         throw std::invalid_argument(fmt::format(
@@ -136,20 +168,36 @@ int main(int argc, char** argv) {
       for (const w2v::CheckEntry& e : entries) fmt::print("{:<20} {}\n", e.id, e.title);
       return EXIT_SUCCESS;
     }
+    const bool grading = grade->parsed();
     w2v::Word2vecFunctions subject = w2v::reference_functions();
     std::string subject_name = "reference";
+    std::optional<w2v::SolutionSubject> graded;
+    if (grading) {
+      if (!mistake.empty())
+        throw std::invalid_argument("--inject-mistake applies to the reference run, not to grade");
+      solution.limits.address_space_bytes = static_cast<std::size_t>(memory_mib * 1024 * 1024);
+      graded = w2v::open_solution(solution);
+      if (!graded->problem.empty()) std::cerr << "w2v-gradcheck: " << graded->problem << "\n";
+      subject = graded->functions;
+      opts.grading.enabled = true;
+    }
     if (!mistake.empty()) {
       const w2v::WrongVariant variant = w2v::wrong_variant(mistake);
       subject = variant.functions;
       subject_name = "reference with injected mistake '" + mistake + "' (" + variant.description + ")";
     }
     w2v::ProgressLine progress(std::cerr, isatty(STDERR_FILENO) == 1);
-    w2v::RunResult run = w2v::run_checks(entries, subject, opts, [&](std::size_t done, std::size_t total) {
+    // Students implement parts b–f; the later editions' ReLU checks are not theirs.
+    std::vector<w2v::CheckEntry> to_run;
+    for (const w2v::CheckEntry& e : entries)
+      if (!grading || e.part != "x") to_run.push_back(e);
+    w2v::RunResult run = w2v::run_checks(to_run, subject, opts, [&](std::size_t done, std::size_t total) {
       progress.update(done, total);
     });
     progress.clear();
     run.subject = subject_name;
     run.mistake = mistake;
+    if (graded) w2v::record_solution(run, *graded);
     w2v::write_console_report(std::cout, run, {.color = colored});
     bool written = true;
     written &= write_report(files.json, "JSON", [&](std::ostream& o) { w2v::write_json_report(o, run); });
@@ -158,7 +206,7 @@ int main(int argc, char** argv) {
       w2v::write_gradescope_report(o, run, weights);
     });
     written &= write_report(files.html, "HTML", [&](std::ostream& o) { w2v::write_html_report(o, run); });
-    if (!written) return kExitUsage;
+    if (!written || (graded && !graded->problem.empty())) return kExitUsage;
     return run.passed() ? EXIT_SUCCESS : EXIT_FAILURE;
   } catch (const std::invalid_argument& e) {
     std::cerr << "w2v-gradcheck: " << e.what() << "\n";

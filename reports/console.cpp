@@ -69,6 +69,29 @@ std::string describe_metric(const RunResult& run) {
       run.options.comparison.rtol, fd.roundoff_ulps);
 }
 
+namespace {
+
+// What the graded solution said about itself and the end of what it printed.
+void write_solution_summary(std::ostream& out, const RunResult& run) {
+  if (run.solution_args.empty()) return;
+  for (const std::string& n : run.solution_notes) fmt::print(out, "\nsolution: {}\n", n);
+  if (run.solution_output.empty()) return;
+  std::string tail = run.solution_output;
+  std::size_t lines = 0, cut = tail.size();
+  while (cut > 0 && lines < 12) {
+    cut = tail.rfind('\n', cut - 1);
+    if (cut == std::string::npos) {
+      cut = 0;
+      break;
+    }
+    ++lines;
+  }
+  fmt::print(out, "\nsolution output (stdout+stderr, {} bytes; last lines):\n{}\n", run.solution_output_bytes,
+             tail.substr(cut == 0 ? 0 : cut + 1));
+}
+
+}  // namespace
+
 void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle style) {
   const bool color = style.color;
   fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), at most {} entries per case\n",
@@ -105,6 +128,10 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
                  k.shape.describe());
       if (s == CaseStatus::error) {
         fmt::print(out, "ERROR {}\n", k.error);
+      } else if (k.comparison.passed()) {
+        fmt::print(out, "gradient right, but loss {:.17g} differs from the reference {:.17g} by "
+                        "{:.2e} > tolerance {:.2e}\n",
+                   k.loss.solution, k.loss.reference, k.loss.abs_error, k.loss.tolerance);
       } else {
         const EntryError& w = k.comparison.worst;
         fmt::print(out,
@@ -113,10 +140,14 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
                    k.comparison.failing, k.comparison.checked, w.row, w.col, w.analytic,
                    w.numeric, w.abs_error, w.tolerance);
       }
+      if (!k.hint.empty()) fmt::print(out, "    hint: {}\n", k.hint);
       fmt::print(out, "    reproduce: {}\n", reproduce_command(run, c, k));
     }
     if (shown > 3) fmt::print(out, "  … and {} more failing case(s) of {}\n", shown - 3, c.id);
+    if (shown > 0 && !c.hint().empty())
+      fmt::print(out, "  {} {}: {}\n", paint(color, kBold, "likely mistake in"), c.id, c.hint());
   }
+  write_solution_summary(out, run);
 
   fmt::print(out, "\n{} checks in {:.2f} s\n", run.checks.size(), run.seconds);
   const std::string summary =

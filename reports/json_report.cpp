@@ -57,6 +57,23 @@ json entry_json(const EntryError& e) {
   };
 }
 
+json loss_json(const LossCheck& l) {
+  return {{"solution", real(l.solution)},
+          {"reference", real(l.reference)},
+          {"abs_error", real(l.abs_error)},
+          {"tolerance", real(l.tolerance)},
+          {"passed", l.passed()}};
+}
+
+json self_consistency_json(const SelfConsistency& s) {
+  const GradientComparison& cmp = s.comparison;
+  return {{"checked", cmp.checked},
+          {"failing", cmp.failing},
+          {"max_abs_error", real(cmp.max_abs_error)},
+          {"worst", cmp.checked == 0 ? json(nullptr) : entry_json(cmp.worst)},
+          {"error", text_or_null(s.error)}};
+}
+
 json case_json(const RunResult& run, const CheckResult& check, const CaseResult& c) {
   const CaseStatus status = c.status();
   const GradientComparison& cmp = c.comparison;
@@ -81,6 +98,12 @@ json case_json(const RunResult& run, const CheckResult& check, const CaseResult&
       {"error", text_or_null(c.error)},
       {"skipped", text_or_null(c.skipped)},
       {"reproduce", reproducible ? json(reproduce_command(run, check, c)) : json(nullptr)},
+      {"loss", c.loss.checked ? loss_json(c.loss) : json(nullptr)},
+      {"self_consistency", run.options.grading.enabled && status != CaseStatus::skipped
+                               ? self_consistency_json(c.self_consistency)
+                               : json(nullptr)},
+      {"hint", text_or_null(c.hint)},
+      {"notes", c.notes},
   };
 }
 
@@ -121,6 +144,7 @@ json check_json(const RunResult& run, const CheckResult& check) {
       {"max_reldiff", real(check.max_reldiff())},
       {"worst_case", worst == nullptr ? json(nullptr) : json(worst->case_index)},
       {"h_sweep", h_sweep_json(check.h_sweep)},
+      {"hint", text_or_null(check.hint())},
       {"cases", std::move(cases)},
   };
 }
@@ -145,6 +169,15 @@ json run_json(const RunResult& run) {
       {"rtol", real(o.comparison.rtol)},
       {"max_coordinates", o.max_coordinates},
       {"metric", describe_metric(run)},
+      {"grading", o.grading.enabled ? json{{"loss_rtol", real(o.grading.loss_rtol)},
+                                           {"self_consistency_coordinates",
+                                            o.grading.self_consistency_coordinates}}
+                                    : json(nullptr)},
+      {"solution", run.solution_args.empty() ? json(nullptr)
+                                             : json{{"args", run.solution_args},
+                                                    {"notes", run.solution_notes},
+                                                    {"output", run.solution_output},
+                                                    {"output_bytes", run.solution_output_bytes}}},
   };
 }
 

@@ -20,6 +20,8 @@ CheckEntry neg_entry(std::string id, std::string title, std::string formula, Blo
     const arma::uword o = in.outside_idx, V = in.outside_vectors.n_rows,
                       d = in.outside_vectors.n_cols;
     const arma::uvec neg = in.negatives;
+    if (arma::any(neg == o))
+      inst.outside_solution_contract = "the negatives contain o (V=1), which a solution's sampler rejects";
     if (block == Block::center) {
       const arma::mat U = in.outside_vectors;
       inst.point = in.center_vec();

@@ -40,6 +40,10 @@ CheckEntry skipgram_entry(WordLossKind kind, Block block) {
                       d = in.center_vectors.n_cols;
     const arma::uvec ctx = in.context;
     const std::vector<arma::uvec> negs = in.negatives_per_context;
+    for (arma::uword j = 0; kind == WordLossKind::neg_sampling && j < ctx.n_elem; ++j)
+      if (arma::any(negs[j] == ctx[j]))
+        inst.outside_solution_contract =
+            "the negatives of a context word contain that word (V=1), which a solution's sampler rejects";
     if (block == Block::outside) {
       const arma::mat C = in.center_vectors;
       inst.point = in.outside_vectors;

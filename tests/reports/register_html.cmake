@@ -2,16 +2,9 @@
 # headless Chromium loads it from file://, the rendered DOM must show the
 # verdict and one row per check, the page script must run without error, and
 # screenshots at laptop and phone width land in the work directory.
-# Included from tests/CMakeLists.txt.
-find_package(Python3 COMPONENTS Interpreter QUIET)
-if(Python3_Interpreter_FOUND)
-  set(w2v_html_python3 ${Python3_EXECUTABLE})
-else()
-  set(w2v_html_python3 python3)  # fail loudly at test time rather than hide the test
-endif()
-
+# Included from tests/CMakeLists.txt; W2V_PYTHON: see the top-level CMakeLists.txt.
 add_test(NAME reports.html_chromium
-  COMMAND ${w2v_html_python3} ${CMAKE_CURRENT_LIST_DIR}/check_html_in_chromium.py
+  COMMAND ${W2V_PYTHON} ${CMAKE_CURRENT_LIST_DIR}/check_html_in_chromium.py
           --bin $<TARGET_FILE:w2v-gradcheck>
           --workdir ${CMAKE_CURRENT_BINARY_DIR}/reports_html_chromium)
 # Two CLI runs and six Chromium starts; Chromium alone takes a few seconds each.

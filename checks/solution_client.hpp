@@ -1,0 +1,85 @@
+#pragma once
+// The harness side of the solution protocol (docs/protocol.md): turns calls on
+// Word2vecFunctions into requests to a sandboxed solution process and replies
+// back into Armadillo values, checking every shape. Whatever goes wrong — a
+// missing function, an exception in the student's code, a crash, a hang, a
+// reply of the wrong shape — becomes a std::runtime_error whose message says
+// what happened, so the runner records a failed case and moves on.
+//
+// A function whose call crashed, hung or broke the channel is not called again
+// in the same run: its later calls fail at once with the same reason (one hang
+// costs one timeout). The process is restarted for the other functions.
+//
+//   auto client = std::make_shared<w2v::SolutionClient>(argv, w2v::SandboxLimits{});
+//   w2v::Word2vecFunctions fns = w2v::solution_functions(client);
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checks/functions.hpp"
+#include "checks/solution_process.hpp"
+
+namespace w2v {
+
+inline constexpr int kProtocolVersion = 1;
+
+// Protocol values <-> Armadillo. Matrices travel row-major as {"rows","cols","data"}.
+nlohmann::json to_protocol(const arma::vec& v);
+nlohmann::json to_protocol(const arma::mat& m);
+// `what` names the value in error messages ("grad_center_vec").
+double number_from_protocol(const nlohmann::json& j, const std::string& what);
+arma::vec vector_from_protocol(const nlohmann::json& j, const std::string& what);
+arma::mat matrix_from_protocol(const nlohmann::json& j, const std::string& what);
+
+class SolutionClient {
+ public:
+  SolutionClient(std::vector<std::string> argv, SandboxLimits limits);
+
+  // Sends one request and returns the reply's "result", or throws
+  // std::runtime_error with the reason (the function's name first).
+  nlohmann::json call(const std::string& function, const nlohmann::json& args);
+
+  // What the solution said about itself at start-up, or why it could not start.
+  std::string language() const { return language_; }
+  std::vector<std::string> announced_functions() const { return functions_; }
+  std::optional<std::string> startup_error() const { return startup_error_; }
+  // Notes from the handshake (e.g. the Python adapter's stand-in utils module).
+  std::vector<std::string> startup_notes() const { return startup_notes_; }
+  // Warnings from replies (float32 results, np.random use) since the last call
+  // of take_warnings().
+  std::vector<std::string> take_warnings();
+  std::string output_tail(std::size_t max_bytes) const { return process_.output_tail(max_bytes); }
+  std::size_t output_bytes() const { return process_.output_bytes(); }
+  const SolutionProcess& process() const { return process_; }
+  std::size_t requests() const { return requests_; }
+  // Closes the channel so the solution exits cleanly.
+  void finish() { process_.stop(); }
+
+ private:
+  void ensure_started();
+  nlohmann::json exchange(const std::string& function, const nlohmann::json& args);
+
+  SolutionProcess process_;
+  bool started_once_ = false;
+  std::string language_;
+  std::vector<std::string> functions_;
+  std::optional<std::string> startup_error_;
+  std::vector<std::string> startup_notes_;
+  std::map<std::string, std::string> broken_;  // function → why it is not called again
+  std::vector<std::string> warnings_;
+  // The catalog asks for the loss and the gradient of the same point in two
+  // calls; the last few replies are kept so that costs one request.
+  std::vector<std::pair<std::string, nlohmann::json>> recent_;
+  long next_id_ = 1;
+  std::size_t requests_ = 0;
+};
+
+// Word2vecFunctions backed by the solution (sigmoid, sigmoid_grad,
+// naive_softmax, neg_sampling, skipgram); ReLU entries stay empty.
+Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client);
+
+}  // namespace w2v

@@ -1,0 +1,384 @@
+#include "checks/solution_process.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+extern char** environ;
+
+namespace w2v {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+int to_poll_ms(double seconds) {
+  return static_cast<int>(std::clamp(std::ceil(seconds * 1000.0), 0.0, 2.0e9));
+}
+
+void close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+// Adds the time spent in a call to the process's total, however it ends.
+class TimeSpent {
+ public:
+  explicit TimeSpent(double& total) : total_(total), start_(Clock::now()) {}
+  ~TimeSpent() { total_ += seconds_since(start_); }
+  TimeSpent(const TimeSpent&) = delete;
+  TimeSpent& operator=(const TimeSpent&) = delete;
+
+ private:
+  double& total_;
+  Clock::time_point start_;
+};
+
+std::string describe_seconds(double s) { return fmt::format("{:g} s", s); }
+
+std::vector<std::string> child_environment() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e)
+    if (std::strncmp(*e, "W2V_PROTOCOL=", 13) != 0) env.emplace_back(*e);
+  env.emplace_back("W2V_PROTOCOL=1");
+  return env;
+}
+
+std::vector<char*> c_strings(std::vector<std::string>& v) {
+  std::vector<char*> out;
+  for (std::string& s : v) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
+void set_limit(int resource, rlim_t value) {
+  const rlimit r{value, value};
+  ::setrlimit(resource, &r);
+}
+
+// Runs in the forked child: only async-signal-safe calls until exec.
+[[noreturn]] void exec_child(int request_read, int reply_write, int log_fd, int dev_null,
+                             int exec_error_write, const SandboxLimits& limits, char** argv,
+                             char** envp) {
+  ::setpgid(0, 0);
+  // Move everything above the fds we are about to fill so no dup2 clobbers a source.
+  const int req = ::fcntl(request_read, F_DUPFD, 10);
+  const int rep = ::fcntl(reply_write, F_DUPFD, 10);
+  const int log = ::fcntl(log_fd, F_DUPFD, 10);
+  const int nul = ::fcntl(dev_null, F_DUPFD, 10);
+  if (req < 0 || rep < 0 || log < 0 || nul < 0 || ::dup2(nul, 0) < 0 || ::dup2(log, 1) < 0 ||
+      ::dup2(log, 2) < 0 || ::dup2(req, 3) < 0 || ::dup2(rep, 4) < 0) {
+    const int err = errno;
+    (void)!::write(exec_error_write, &err, sizeof err);
+    ::_exit(127);
+  }
+  // Every other descriptor of the harness stays out of the child.
+  ::close_range(5, ~0U, CLOSE_RANGE_CLOEXEC);
+
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGXCPU, SIGXFSZ}) ::sigaction(s, &dfl, nullptr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+
+  const double cpu = std::min(limits.total_timeout_seconds + 5.0, 1e9);
+  set_limit(RLIMIT_CPU, static_cast<rlim_t>(cpu));
+  set_limit(RLIMIT_AS, static_cast<rlim_t>(limits.address_space_bytes));
+  set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.output_file_bytes));
+  set_limit(RLIMIT_CORE, 0);
+
+  ::execvpe(argv[0], argv, envp);
+  const int err = errno;
+  (void)!::write(exec_error_write, &err, sizeof err);
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::string_view to_string(FailureKind k) {
+  switch (k) {
+    case FailureKind::start_failed: return "start_failed";
+    case FailureKind::crashed: return "crashed";
+    case FailureKind::exited: return "exited";
+    case FailureKind::timed_out: return "timed_out";
+    case FailureKind::protocol_error: return "protocol_error";
+  }
+  return "unknown";
+}
+
+std::string signal_description(int signal_number) {
+  const char* abbrev = ::sigabbrev_np(signal_number);
+  const char* text = ::sigdescr_np(signal_number);
+  std::string out = abbrev != nullptr ? fmt::format("SIG{}", abbrev)
+                                      : fmt::format("signal {}", signal_number);
+  if (text != nullptr) out += fmt::format(" ({})", text);
+  return out;
+}
+
+SolutionProcess::SolutionProcess(std::vector<std::string> argv, SandboxLimits limits)
+    : argv_(std::move(argv)), limits_(limits) {
+  if (argv_.empty() || argv_[0].empty())
+    throw std::invalid_argument("solution command is empty");
+  // A child that dies while we write its request must give us EPIPE, not kill
+  // the harness with SIGPIPE.
+  struct sigaction current {};
+  if (::sigaction(SIGPIPE, nullptr, &current) == 0 && current.sa_handler == SIG_DFL) {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, nullptr);
+  }
+  char path[] = "/tmp/w2v-solution-output-XXXXXX";
+  log_fd_ = ::mkostemp(path, O_CLOEXEC | O_APPEND);
+  if (log_fd_ < 0)
+    throw std::runtime_error(fmt::format("cannot create a log file for the solution's output: {}",
+                                         std::strerror(errno)));
+  ::unlink(path);
+}
+
+SolutionProcess::~SolutionProcess() {
+  kill_child();
+  close_fd(log_fd_);
+}
+
+std::string SolutionProcess::command_line() const {
+  std::string out;
+  for (const std::string& a : argv_) out += (out.empty() ? "" : " ") + a;
+  return out;
+}
+
+double SolutionProcess::elapsed_seconds() const { return used_seconds_; }
+
+double SolutionProcess::remaining_total() const {
+  return limits_.total_timeout_seconds - used_seconds_;
+}
+
+std::string SolutionProcess::start() {
+  kill_child();
+  if (remaining_total() <= 0)
+    throw SolutionFailure(FailureKind::timed_out,
+                          fmt::format("total time limit of {} used up; not started again",
+                                      describe_seconds(limits_.total_timeout_seconds)));
+  TimeSpent spent(used_seconds_);
+  int request[2], reply[2], exec_error[2];
+  if (::pipe2(request, O_CLOEXEC) != 0 || ::pipe2(reply, O_CLOEXEC) != 0 ||
+      ::pipe2(exec_error, O_CLOEXEC) != 0)
+    throw SolutionFailure(FailureKind::start_failed,
+                          fmt::format("cannot create pipes: {}", std::strerror(errno)));
+  int dev_null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::vector<std::string> env = child_environment();
+  std::vector<std::string> args = argv_;
+  std::vector<char*> envp = c_strings(env), argvp = c_strings(args);
+
+  const pid_t pid = ::fork();
+  if (pid == 0)
+    exec_child(request[0], reply[1], log_fd_, dev_null, exec_error[1], limits_, argvp.data(),
+               envp.data());
+  ::close(request[0]);
+  ::close(reply[1]);
+  ::close(exec_error[1]);
+  close_fd(dev_null);
+  if (pid < 0) {
+    ::close(request[1]);
+    ::close(reply[0]);
+    ::close(exec_error[0]);
+    throw SolutionFailure(FailureKind::start_failed, fmt::format("fork failed: {}", std::strerror(errno)));
+  }
+  ::setpgid(pid, pid);  // also in the child: whichever runs first
+  pid_ = pid;
+  ++starts_;
+  request_fd_ = request[1];
+  reply_fd_ = reply[0];
+  ::fcntl(request_fd_, F_SETFL, ::fcntl(request_fd_, F_GETFL) | O_NONBLOCK);
+
+  int child_errno = 0;
+  const ssize_t n = ::read(exec_error[0], &child_errno, sizeof child_errno);
+  ::close(exec_error[0]);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    kill_child();
+    throw SolutionFailure(FailureKind::start_failed,
+                          fmt::format("cannot run '{}': {}", argv_[0], std::strerror(child_errno)));
+  }
+  try {
+    return read_line(std::min(limits_.request_timeout_seconds, remaining_total()),
+                     "its handshake");
+  } catch (const SolutionFailure& f) {
+    throw SolutionFailure(f.kind == FailureKind::timed_out ? f.kind : FailureKind::start_failed,
+                          f.what());
+  }
+}
+
+std::string SolutionProcess::exchange(const std::string& request_line) {
+  if (!running()) throw std::logic_error("SolutionProcess::exchange: the solution is not running");
+  TimeSpent spent(used_seconds_);
+  const Clock::time_point begin = Clock::now();
+  const bool total_binds = remaining_total() < limits_.request_timeout_seconds;
+  const double budget = std::min(limits_.request_timeout_seconds, remaining_total());
+  write_all(request_line + "\n", budget);
+  try {
+    return read_line(budget - seconds_since(begin), "a reply");
+  } catch (const SolutionFailure& f) {
+    if (f.kind == FailureKind::timed_out) fail_timeout(budget, "a reply", total_binds);
+    throw;
+  }
+}
+
+void SolutionProcess::write_all(const std::string& data, double timeout_seconds) {
+  const Clock::time_point begin = Clock::now();
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(request_fd_, data.data() + done, data.size() - done);
+    if (n > 0) {
+      done += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EPIPE) fail_after_channel_closed("reading its request");
+    if (n < 0 && errno != EAGAIN)
+      throw SolutionFailure(FailureKind::protocol_error,
+                            fmt::format("cannot send the request: {}", std::strerror(errno)));
+    // The pipe is full: the child is not reading (yet).
+    const double left = timeout_seconds - seconds_since(begin);
+    if (left <= 0) fail_timeout(timeout_seconds, "reading its request", false);
+    pollfd p{request_fd_, POLLOUT, 0};
+    ::poll(&p, 1, to_poll_ms(left));
+  }
+}
+
+std::string SolutionProcess::read_line(double timeout_seconds, const char* waiting_for) {
+  const Clock::time_point begin = Clock::now();
+  std::size_t scanned = 0;
+  for (;;) {
+    const std::size_t nl = buffer_.find('\n', scanned);
+    if (nl != std::string::npos) {
+      std::string line = buffer_.substr(0, nl);
+      buffer_.erase(0, nl + 1);
+      return line;
+    }
+    scanned = buffer_.size();
+    if (buffer_.size() > limits_.reply_bytes) {
+      kill_child();
+      throw SolutionFailure(FailureKind::protocol_error,
+                            fmt::format("sent more than {} MiB without a newline while the harness "
+                                        "waited for {}",
+                                        limits_.reply_bytes >> 20, waiting_for));
+    }
+    const double left = timeout_seconds - seconds_since(begin);
+    if (left <= 0) fail_timeout(timeout_seconds, waiting_for, false);
+    pollfd p{reply_fd_, POLLIN, 0};
+    const int ready = ::poll(&p, 1, to_poll_ms(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready == 0) continue;  // re-checks the deadline
+    char chunk[1 << 16];
+    const ssize_t n = ::read(reply_fd_, chunk, sizeof chunk);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n <= 0) fail_after_channel_closed(waiting_for);
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+void SolutionProcess::fail_timeout(double timeout_seconds, const char* waiting_for, bool total) {
+  kill_child();
+  const std::string limit =
+      total ? fmt::format("the total time limit of {} ran out",
+                          describe_seconds(limits_.total_timeout_seconds))
+            : fmt::format("no answer within the {} time limit",
+                          describe_seconds(limits_.request_timeout_seconds));
+  throw SolutionFailure(FailureKind::timed_out,
+                        fmt::format("timed out: {} while the harness waited for {} (hanging or "
+                                    "far too slow); its process group was killed",
+                                    limit, waiting_for));
+  (void)timeout_seconds;
+}
+
+void SolutionProcess::fail_after_channel_closed(const char* waiting_for) {
+  // The reply channel closed: usually the child died. Give it a moment to be reaped.
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 200 && done == 0; ++i) {
+    done = ::waitpid(pid_, &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done != pid_) {
+    kill_child();
+    throw SolutionFailure(FailureKind::protocol_error,
+                          fmt::format("closed its reply channel (fd 4) without exiting while the "
+                                      "harness waited for {}",
+                                      waiting_for));
+  }
+  ::kill(-pid_, SIGKILL);  // anything it started
+  pid_ = -1;
+  kill_child();  // closes the pipes
+  if (WIFSIGNALED(status)) {
+    const int sig = WTERMSIG(status);
+    std::string why = signal_description(sig);
+    if (sig == SIGXCPU) why += ": CPU time limit reached";
+    if (sig == SIGXFSZ)
+      why += fmt::format(": printed more than the {} MiB output limit", limits_.output_file_bytes >> 20);
+    throw SolutionFailure(FailureKind::crashed,
+                          fmt::format("crashed: killed by {} while the harness waited for {}", why,
+                                      waiting_for));
+  }
+  throw SolutionFailure(FailureKind::exited,
+                        fmt::format("exited with status {} while the harness waited for {}",
+                                    WEXITSTATUS(status), waiting_for));
+}
+
+void SolutionProcess::kill_child() {
+  if (pid_ > 0) {
+    ::kill(-pid_, SIGKILL);
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  close_fd(request_fd_);
+  close_fd(reply_fd_);
+  buffer_.clear();
+}
+
+void SolutionProcess::stop() {
+  if (!running()) return;
+  close_fd(request_fd_);  // EOF on fd 3: the solution exits by itself
+  for (int i = 0; i < 100; ++i) {
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      ::kill(-pid_, SIGKILL);
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  kill_child();
+}
+
+std::size_t SolutionProcess::output_bytes() const {
+  struct stat st {};
+  return ::fstat(log_fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
+}
+
+std::string SolutionProcess::output_tail(std::size_t max_bytes) const {
+  const std::size_t size = output_bytes();
+  const std::size_t from = size > max_bytes ? size - max_bytes : 0;
+  std::string out(size - from, '\0');
+  const ssize_t n = ::pread(log_fd_, out.data(), out.size(), static_cast<off_t>(from));
+  out.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return out;
+}
+
+}  // namespace w2v

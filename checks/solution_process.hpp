@@ -1,0 +1,94 @@
+#pragma once
+// A student solution running as a sandboxed child process (docs/protocol.md):
+// requests go to its fd 3, replies come from its fd 4, one line each; its
+// stdout and stderr are captured into a log. The child gets its own process
+// group, rlimits (CPU, address space, file size, no core) and wall-clock
+// timeouts per request and in total; on timeout the whole group is killed.
+// Anything the child does — crash, hang, exit, print garbage — surfaces as a
+// SolutionFailure with a message naming what happened; the harness goes on.
+//
+//   w2v::SolutionProcess p({"./my_solution"}, w2v::SandboxLimits{});
+//   std::string hello = p.start();              // the handshake line
+//   std::string reply = p.exchange(request_line);
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace w2v {
+
+struct SandboxLimits {
+  double request_timeout_seconds = 10.0;
+  double total_timeout_seconds = 600.0;
+  // Address space: generous for numpy + a BLAS, small enough that a runaway
+  // allocation fails inside the child instead of swapping the machine.
+  std::size_t address_space_bytes = std::size_t{4} << 30;
+  std::size_t output_file_bytes = std::size_t{64} << 20;  // stdout+stderr log
+  std::size_t reply_bytes = std::size_t{256} << 20;       // longest accepted reply line
+};
+
+enum class FailureKind {
+  start_failed,   // exec failed, or no handshake
+  crashed,        // killed by a signal
+  exited,         // exited before replying
+  timed_out,      // request or total timeout; the process group was killed
+  protocol_error  // reply too long or channel closed without exit
+};
+std::string_view to_string(FailureKind k);
+
+struct SolutionFailure : std::runtime_error {
+  SolutionFailure(FailureKind kind, const std::string& message)
+      : std::runtime_error(message), kind(kind) {}
+  FailureKind kind;
+};
+
+class SolutionProcess {
+ public:
+  SolutionProcess(std::vector<std::string> argv, SandboxLimits limits);
+  ~SolutionProcess();
+  SolutionProcess(const SolutionProcess&) = delete;
+  SolutionProcess& operator=(const SolutionProcess&) = delete;
+
+  // Starts the child (killing any previous one) and returns its first line,
+  // the handshake. Throws SolutionFailure.
+  std::string start();
+  bool running() const { return pid_ > 0; }
+  // Sends one request line (without '\n') and returns the reply line. On any
+  // failure the child is killed (the next call must start() again) and a
+  // SolutionFailure says why.
+  std::string exchange(const std::string& request_line);
+  // Closes the request channel and waits briefly for a clean exit.
+  void stop();
+
+  // The last `max_bytes` of everything the child printed (all runs so far).
+  std::string output_tail(std::size_t max_bytes) const;
+  std::size_t output_bytes() const;
+  double elapsed_seconds() const;  // wall time spent inside the solution
+  int starts() const { return starts_; }
+  const SandboxLimits& limits() const { return limits_; }
+  std::string command_line() const;
+
+ private:
+  std::string read_line(double timeout_seconds, const char* waiting_for);
+  void write_all(const std::string& data, double timeout_seconds);
+  [[noreturn]] void fail_after_channel_closed(const char* waiting_for);
+  [[noreturn]] void fail_timeout(double timeout_seconds, const char* waiting_for, bool total);
+  void kill_child();
+  double remaining_total() const;
+
+  std::vector<std::string> argv_;
+  SandboxLimits limits_;
+  pid_t pid_ = -1;
+  int request_fd_ = -1, reply_fd_ = -1, log_fd_ = -1;
+  std::string buffer_;  // reply bytes read past the last line
+  double used_seconds_ = 0.0;
+  int starts_ = 0;
+};
+
+// "SIGSEGV (Segmentation fault)" for 11.
+std::string signal_description(int signal_number);
+
+}  // namespace w2v
