@@ -92,6 +92,9 @@ const std::map<std::string, std::string>& mistake_hints() {
        "(V, d) layout without transposing"},
       {"missing_normaliser",
        "missing softmax normaliser: ŷ = exp(s) is not divided by Σ_w exp(s_w) in the gradient"},
+      {"forgot_minus_y",
+       "the −y term is missing: the gradient uses ŷ where ŷ − y belongs, so the outside word o "
+       "lacks its −v_c (∂/∂U) or −u_o (∂/∂v_c) term"},
       {"dropped_repeats",
        "repeated negative samples counted once: a word drawn n times must contribute n times "
        "(numpy's grad[idx] += … drops repeats; use np.add.at or a loop)"},
@@ -201,6 +204,7 @@ std::string error_hint(const std::string& error) {
       {"transposed \\(d, V\\) layout", "transposed layout: returns (d, V) instead of (V, d)"},
       {"not implemented", "not implemented yet"},
       {"killed by (SIG[A-Z0-9]+)", "crashes"},
+      {"ran out of memory", "exhausts memory (allocates far more than the problem needs)"},
       {"timed out", "hangs or is far too slow (timed out)"},
       {"exited with status", "exits before replying"},
       {"unparsable reply|wrong request", "writes garbage to the protocol channel"},

@@ -154,6 +154,18 @@ std::vector<WrongVariant> wrong_variants() {
 
   {
     Word2vecFunctions f = reference_functions();
+    f.naive_softmax = [](const arma::vec& v, arma::uword o, const arma::mat& U) {
+      LossAndGradient r = naive_softmax_loss_and_gradient(v, o, U);
+      r.grad_center += U.row(o).t();  // ŷ instead of ŷ − y
+      r.grad_outside.row(o) += v.t();
+      return r;
+    };
+    out.push_back({"forgot_minus_y", "ŷ used where ŷ − y belongs (the one-hot term of o dropped)",
+                   with_derived_skipgram(f)});
+  }
+
+  {
+    Word2vecFunctions f = reference_functions();
     f.neg_sampling = [](const arma::vec& v, arma::uword o, const arma::mat& U,
                         const arma::uvec& neg) {
       LossAndGradient r = neg_sampling_loss_and_gradient(v, o, U, neg);

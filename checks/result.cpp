@@ -114,6 +114,25 @@ std::size_t RunResult::count_checks(bool passed) const {
 
 bool RunResult::passed() const { return count_checks(false) == 0; }
 
+std::string grading_summary(const CaseResult& c) {
+  std::string out;
+  if (c.loss.checked)
+    out = fmt::format("loss {:.17g} vs reference {:.17g} (|Δ| {:.2e} {} {:.2e})", c.loss.solution,
+                      c.loss.reference, c.loss.abs_error, c.loss.passed() ? "≤" : ">",
+                      c.loss.tolerance);
+  const SelfConsistency& sc = c.self_consistency;
+  if (sc.checked)
+    out += fmt::format("{}gradient {} with its own loss at {} entries{}", out.empty() ? "" : "; ",
+                       sc.comparison.passed() ? "consistent" : "inconsistent",
+                       sc.comparison.checked,
+                       sc.comparison.passed()
+                           ? ""
+                           : fmt::format(" (max abs error {:.2e})", sc.comparison.max_abs_error));
+  else if (!sc.error.empty())
+    out += fmt::format("{}own loss not differentiable: {}", out.empty() ? "" : "; ", sc.error);
+  return out;
+}
+
 std::string reproduce_command(const RunResult& run, const CheckResult& check, const CaseResult& c) {
   std::string cmd = fmt::format("w2v-gradcheck{} --seed {} --only {} --case {}",
                                 run.solution_args.empty() ? "" : " grade " + run.solution_args,

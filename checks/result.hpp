@@ -132,6 +132,11 @@ struct RunResult {
   bool passed() const;
 };
 
+// A graded case's loss and self-consistency in one line of plain text, e.g.
+// "loss 1.25 vs reference 1.25 (|Δ| 2.2e-16 ≤ 1.2e-08); gradient consistent
+// with its own loss at 3 entries"; empty when the case was not graded.
+std::string grading_summary(const CaseResult& c);
+
 // The command line that re-runs exactly this case.
 std::string reproduce_command(const RunResult& run, const CheckResult& check,
                               const CaseResult& c);

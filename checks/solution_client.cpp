@@ -204,6 +204,13 @@ json SolutionClient::call(const std::string& function, const json& args) {
       std::string msg = err.value("message", "no message");
       if (kind == "not_implemented") throw std::runtime_error("not implemented: " + msg);
       if (kind == "exception") msg = "raised an exception: " + msg;
+      // Running out of memory costs seconds each time: like a crash, once is enough.
+      if (kind == "exception" && (msg.find("bad_alloc") != std::string::npos ||
+                                  msg.find("MemoryError") != std::string::npos)) {
+        msg = fmt::format("ran out of memory (address-space limit {} MiB): {}",
+                          process_.limits().address_space_bytes >> 20, msg);
+        broken_[function] = msg;
+      }
       if (kind == "bad_result") msg = "returned a bad result: " + msg;
       if (kind == "bad_request") msg = "rejected the request (harness bug, please report): " + msg;
       const std::string tb = err.value("traceback", "");

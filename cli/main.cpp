@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   app.add_flag("--list", list, "list the check ids and exit");
   app.add_option("--inject-mistake", mistake,
                  "check a deliberately wrong variant of the reference instead (sign_flip, "
-                 "transposed, missing_normaliser, dropped_repeats, factor_2, float32, "
+                 "transposed, missing_normaliser, forgot_minus_y, dropped_repeats, factor_2, float32, "
                  "zeroed_coordinate, off_by_1e-3): shows what a failing report looks like");
 
   CLI::App* grade = app.add_subcommand(

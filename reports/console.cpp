@@ -140,6 +140,8 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
                    k.comparison.failing, k.comparison.checked, w.row, w.col, w.analytic,
                    w.numeric, w.abs_error, w.tolerance);
       }
+      if (const std::string g = grading_summary(k); !g.empty() && s == CaseStatus::failed)
+        fmt::print(out, "    {}\n", g);
       if (!k.hint.empty()) fmt::print(out, "    hint: {}\n", k.hint);
       fmt::print(out, "    reproduce: {}\n", reproduce_command(run, c, k));
     }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <stdexcept>
@@ -71,6 +72,22 @@ GradescopeWeights parse_gradescope_weights(std::string_view spec) {
 
 namespace {
 
+// Start-up errors (a traceback) and the end of what the solution printed:
+// often the first thing a student needs to see.
+std::string solution_text(const RunResult& run) {
+  if (run.solution_args.empty()) return "";
+  std::string text;
+  for (const std::string& n : run.solution_notes) text += fmt::format("solution: {}\n", n);
+  if (!run.solution_output.empty()) {
+    constexpr std::size_t kShown = 4096;
+    const std::string& o = run.solution_output;
+    text += fmt::format("your program's output (last {} of {} bytes):\n{}\n",
+                        std::min(kShown, o.size()), run.solution_output_bytes,
+                        o.size() > kShown ? o.substr(o.size() - kShown) : o);
+  }
+  return text;
+}
+
 std::string check_output(const RunResult& run, const CheckResult& check) {
   const std::size_t passed = check.count(CaseStatus::passed);
   const std::size_t skipped = check.count(CaseStatus::skipped);
@@ -99,6 +116,9 @@ std::string check_output(const RunResult& run, const CheckResult& check) {
         worst->comparison.failing, worst->comparison.checked, w.row, w.col, w.analytic,
         w.numeric, w.abs_error, w.tolerance);
   }
+  if (const std::string g = grading_summary(*worst); !g.empty()) text += g + "\n";
+  if (const std::string hint = check.hint(); !hint.empty())
+    text += fmt::format("likely mistake: {}\n", hint);
   text += fmt::format("reproduce: {}\n", reproduce_command(run, check, *worst));
   return text;
 }
@@ -130,9 +150,10 @@ void write_gradescope_report(std::ostream& out, const RunResult& run,
   const nlohmann::json results = {
       {"score", total},
       {"execution_time", std::isfinite(run.seconds) ? run.seconds : 0.0},
-      {"output", fmt::format("w2v-gradcheck {} on {}: {} passed, {} failed (seed {})\n{}\n",
+      {"output", fmt::format("w2v-gradcheck {} on {}: {} passed, {} failed (seed {})\n{}\n{}",
                              run.tool_version, run.subject, run.count_checks(true),
-                             run.count_checks(false), run.options.seed, describe_metric(run))},
+                             run.count_checks(false), run.options.seed, describe_metric(run),
+                             solution_text(run))},
       {"tests", std::move(tests)},
   };
   out << results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';

@@ -672,6 +672,11 @@ svg .ref-tol{stroke:#bc4c00;stroke-width:1.5;stroke-dasharray:6 3}
 code.repro{display:block;white-space:pre-wrap;word-break:break-all;background:#1f2328;
   color:#f6f8fa;padding:6px 10px;border-radius:6px;margin:4px 0 2px;user-select:all;
   -webkit-user-select:all}
+.hint{margin:.3rem 0;padding:.3rem .5rem;border-left:4px solid #b45309;background:#fffbeb;
+color:#451a03;font-size:.9rem}
+.hint b{color:#92400e}
+pre.output{white-space:pre-wrap;word-break:break-word;max-height:24rem;overflow:auto;
+background:#f8fafc;border:1px solid #cbd5e1;padding:.5rem;font-size:.8rem}
 pre.errtext{white-space:pre-wrap;word-break:break-word;background:#fff;
   border:1px solid var(--line);border-radius:6px;padding:6px 10px;margin:4px 0}
 tr.case-detail td{white-space:normal;padding-top:2px;padding-bottom:10px}
@@ -913,7 +918,10 @@ void checks_table(Buffer& out, const RunResult& run, const std::vector<std::stri
     put(out, R"(<td data-v="{}"><span class="badge {}">{}</span></td>)", c.passed() ? 1 : 0, l.css,
         l.text);
     put(out, R"(<td><a href="#{}"><code>{}</code></a></td>)", anchors[i], html_escape(c.id));
-    put(out, R"(<td class="col-title">{}</td>)", html_escape(c.title));
+    const std::string hint = c.hint();
+    put(out, R"(<td class="col-title">{}{}</td>)", html_escape(c.title),
+        hint.empty() ? std::string()
+                     : R"(<div class="hint"><b>likely mistake:</b> )" + html_escape(hint) + "</div>");
     put(out, R"(<td class="num" data-v="{}">{}/{}</td>)",
         sort_key(ran == 0 ? 1.0 : static_cast<double>(ok) / static_cast<double>(ran)), ok, ran);
     for (const double v : {c.max_abs_error(), c.max_rel_error(), c.max_reldiff()}) {
@@ -934,6 +942,27 @@ std::string worst_entry_text(const CaseResult& c) {
       "{})",
       w.row, w.col, full(w.analytic), full(w.numeric), sci(w.abs_error), w.passed() ? "≤" : ">",
       sci(w.tolerance), sci(w.step));
+}
+
+// A graded case: the solution's loss against the reference, its gradient
+// against its own loss, and what it warned about.
+void grading_lines(Buffer& rows, const CaseResult& c) {
+  if (c.loss.checked)
+    put(rows, "<div>loss: solution {}, reference {}, |difference| {} {} tolerance {}</div>",
+        full(c.loss.solution), full(c.loss.reference), sci(c.loss.abs_error),
+        c.loss.passed() ? "≤" : "&gt;", sci(c.loss.tolerance));
+  const SelfConsistency& sc = c.self_consistency;
+  if (sc.checked)
+    put(rows, "<div>self-consistency (gradient vs. the numerical gradient of the solution’s own "
+              "loss at {} {}): {}</div>",
+        sc.comparison.checked, plural(sc.comparison.checked, "entry", "entries"),
+        sc.comparison.passed() ? "consistent"
+                               : html_escape(fmt::format("inconsistent, max abs error {:.3g}",
+                                                         sc.comparison.max_abs_error)));
+  else if (!sc.error.empty())
+    put(rows, "<div>self-consistency not measured: {}</div>", html_escape(sc.error));
+  for (const std::string& n : c.notes)
+    put(rows, R"(<div>solution warning: {}</div>)", html_escape(n));
 }
 
 void case_rows(Buffer& out, const RunResult& run, const CheckResult& check) {
@@ -987,6 +1016,9 @@ void case_rows(Buffer& out, const RunResult& run, const CheckResult& check) {
       put(rows, "<div>{} of {} entries over tolerance; {}.</div>", c.comparison.failing,
           c.comparison.checked, html_escape(worst_entry_text(c)));
     }
+    if (!c.hint.empty())
+      put(rows, R"(<div class="hint"><b>likely mistake:</b> {}</div>)", html_escape(c.hint));
+    grading_lines(rows, c);
     if (!c.inputs.empty())
       put(rows, R"(<div>inputs: <code>{}</code></div>)", html_escape(c.inputs));
     put(rows, R"(<div>reproduce:</div><code class="repro">{}</code></td></tr>)",
@@ -1059,6 +1091,8 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
       put(out, R"(<dt>reproduce</dt><dd><code class="repro">{}</code></dd>)",
           html_escape(reproduce_command(run, check, *w)));
   }
+  if (const std::string hint = check.hint(); !hint.empty())
+    put(out, R"(<dt>likely mistake</dt><dd class="hint">{}</dd>)", html_escape(hint));
   out += "</dl>";
 
   out += R"(<div class="plots"><figure>)";
@@ -1109,6 +1143,25 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
   out += "</section>";
 }
 
+// What the graded solution said at start-up and the end of what it printed.
+void solution_section(Buffer& out, const RunResult& run) {
+  if (run.solution_args.empty()) return;
+  out += R"(<section id="solution"><h2>Solution</h2>)";
+  put(out, "<p>Graded with <code>{}</code>.</p>", html_escape(run.solution_args));
+  for (const std::string& n : run.solution_notes)
+    put(out, R"(<pre class="errtext">{}</pre>)", html_escape(n));
+  if (run.solution_output_bytes == 0) {
+    out += "<p>It printed nothing (stdout and stderr).</p>";
+  } else {
+    put(out, "<p>Its output (stdout and stderr, {} bytes{}):</p>", run.solution_output_bytes,
+        run.solution_output.size() < run.solution_output_bytes
+            ? fmt::format("; the last {} shown", run.solution_output.size())
+            : std::string());
+    put(out, R"(<pre class="output">{}</pre>)", html_escape(run.solution_output));
+  }
+  out += "</section>";
+}
+
 }  // namespace
 
 void write_html_report(std::ostream& out, const RunResult& run) {
@@ -1126,6 +1179,7 @@ void write_html_report(std::ostream& out, const RunResult& run) {
   header(page, run);
   page += "\n<main>\n";
   checks_table(page, run, anchors);
+  solution_section(page, run);
   if (!run.checks.empty()) page += "\n<h2 id=\"details\">Details per check</h2>\n";
   for (std::size_t i = 0; i < run.checks.size(); ++i) {
     check_section(page, run, run.checks[i], anchors[i]);

@@ -100,10 +100,15 @@ std::string case_name(const CaseResult& c) {
 std::string failure_message(const CaseResult& c) {
   const GradientComparison& cmp = c.comparison;
   const EntryError& w = cmp.worst;
-  return fmt::format(
-      "{} of {} entries over tolerance; worst at ({}, {}): analytic {:.10g}, numeric {:.10g}, "
-      "abs error {:.2e} > tolerance {:.2e}",
-      cmp.failing, cmp.checked, w.row, w.col, w.analytic, w.numeric, w.abs_error, w.tolerance);
+  std::string text =
+      cmp.passed()
+          ? "gradient right, loss wrong: " + grading_summary(c)
+          : fmt::format("{} of {} entries over tolerance; worst at ({}, {}): analytic {:.10g}, "
+                        "numeric {:.10g}, abs error {:.2e} > tolerance {:.2e}",
+                        cmp.failing, cmp.checked, w.row, w.col, w.analytic, w.numeric,
+                        w.abs_error, w.tolerance);
+  if (!c.hint.empty()) text += " — likely mistake: " + c.hint;
+  return text;
 }
 
 std::string case_details(const RunResult& run, const CheckResult& check, const CaseResult& c) {
@@ -125,6 +130,9 @@ std::string case_details(const RunResult& run, const CheckResult& check, const C
         w.abs_error, w.rel_error, w.reldiff, w.tolerance, w.step, cmp.max_abs_error,
         cmp.max_rel_error, cmp.max_reldiff, cmp.max_error_floor);
   }
+  if (const std::string g = grading_summary(c); !g.empty()) text += g + "\n";
+  if (!c.hint.empty()) text += fmt::format("likely mistake: {}\n", c.hint);
+  for (const std::string& n : c.notes) text += fmt::format("solution warning: {}\n", n);
   text += fmt::format("rule: {}\nreproduce: {}\n", describe_metric(run),
                       reproduce_command(run, check, c));
   return text;
