@@ -92,6 +92,8 @@ const std::map<std::string, std::string>& mistake_hints() {
        "(V, d) layout without transposing"},
       {"missing_normaliser",
        "missing softmax normaliser: ŷ = exp(s) is not divided by Σ_w exp(s_w) in the gradient"},
+      {"missing_normaliser_shifted",
+       "missing softmax normaliser: ŷ = exp(s − max s) is not divided by its sum in the gradient"},
       {"forgot_minus_y",
        "the −y term is missing: the gradient uses ŷ where ŷ − y belongs, so the outside word o "
        "lacks its −v_c (∂/∂U) or −u_o (∂/∂v_c) term"},
@@ -209,6 +211,9 @@ std::string error_hint(const std::string& error) {
       {"exited with status", "exits before replying"},
       {"unparsable reply|wrong request", "writes garbage to the protocol channel"},
       {"of length|of shape|rows × cols", "returns a result of the wrong shape"},
+      {"incompatible matrix dimensions|could not be broadcast|size mismatch",
+       "shape mismatch inside the function (a per-word loss returning the wrong shape?)"},
+      {"File too large|SIGXFSZ", "prints more than the output limit in one call"},
       {"raised an exception", "raises an exception"},
       {"bad result|not a number|expected an array|expected a matrix|has no field",
        "returns the wrong type or tuple size"},

@@ -150,6 +150,19 @@ std::vector<WrongVariant> wrong_variants() {
     };
     out.push_back({"missing_normaliser", "ŷ = exp(s) without dividing by Σ_w exp(s_w)",
                    with_derived_skipgram(f)});
+    // The same mistake after the usual max-shift: ŷ = exp(s − max s).
+    f.naive_softmax = [](const arma::vec& v, arma::uword o, const arma::mat& U) {
+      LossAndGradient r = naive_softmax_loss_and_gradient(v, o, U);
+      const arma::vec s = U * v;
+      arma::vec delta = arma::exp(s - s.max());
+      delta[o] -= 1.0;
+      r.grad_center = U.t() * delta;
+      r.grad_outside = delta * v.t();
+      return r;
+    };
+    out.push_back({"missing_normaliser_shifted",
+                   "ŷ = exp(s − max s) without dividing by Σ_w exp(s_w − max s)",
+                   with_derived_skipgram(f)});
   }
 
   {

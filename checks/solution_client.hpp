@@ -43,6 +43,10 @@ class SolutionClient {
   // std::runtime_error with the reason (the function's name first).
   nlohmann::json call(const std::string& function, const nlohmann::json& args);
 
+  // Starts the solution now (normally the first call does); a failure is kept
+  // in startup_error() and every call reports it.
+  void start();
+
   // What the solution said about itself at start-up, or why it could not start.
   std::string language() const { return language_; }
   std::vector<std::string> announced_functions() const { return functions_; }
@@ -79,7 +83,9 @@ class SolutionClient {
 };
 
 // Word2vecFunctions backed by the solution (sigmoid, sigmoid_grad,
-// naive_softmax, neg_sampling, skipgram); ReLU entries stay empty.
+// naive_softmax, neg_sampling, skipgram); ReLU entries stay empty, and so does
+// sigmoid_grad if the solution does not list it (the course's word2vec.py has
+// none; the protocol makes it optional). Starts the solution to find out.
 Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client);
 
 }  // namespace w2v

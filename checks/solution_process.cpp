@@ -231,6 +231,7 @@ std::string SolutionProcess::exchange(const std::string& request_line) {
   const Clock::time_point begin = Clock::now();
   const bool total_binds = remaining_total() < limits_.request_timeout_seconds;
   const double budget = std::min(limits_.request_timeout_seconds, remaining_total());
+  trim_output();
   write_all(request_line + "\n", budget);
   try {
     return read_line(budget - seconds_since(begin), "a reply");
@@ -369,11 +370,25 @@ void SolutionProcess::stop() {
 
 std::size_t SolutionProcess::output_bytes() const {
   struct stat st {};
-  return ::fstat(log_fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0;
+  return dropped_output_ + (::fstat(log_fd_, &st) == 0 ? static_cast<std::size_t>(st.st_size) : 0);
+}
+
+void SolutionProcess::trim_output() {
+  // Between calls the child only waits on fd 3, so the log can be cut to its
+  // tail; its O_APPEND writes then continue after the kept tail.
+  constexpr std::size_t kTrimAbove = std::size_t{8} << 20, kKeep = std::size_t{256} << 10;
+  struct stat st {};
+  if (::fstat(log_fd_, &st) != 0 || static_cast<std::size_t>(st.st_size) <= kTrimAbove) return;
+  const std::size_t size = static_cast<std::size_t>(st.st_size);
+  std::string tail(kKeep, '\0');
+  const ssize_t n = ::pread(log_fd_, tail.data(), kKeep, static_cast<off_t>(size - kKeep));
+  if (n != static_cast<ssize_t>(kKeep) || ::ftruncate(log_fd_, 0) != 0) return;
+  if (::write(log_fd_, tail.data(), tail.size()) != static_cast<ssize_t>(tail.size())) return;
+  dropped_output_ += size - kKeep;
 }
 
 std::string SolutionProcess::output_tail(std::size_t max_bytes) const {
-  const std::size_t size = output_bytes();
+  const std::size_t size = output_bytes() - dropped_output_;
   const std::size_t from = size > max_bytes ? size - max_bytes : 0;
   std::string out(size - from, '\0');
   const ssize_t n = ::pread(log_fd_, out.data(), out.size(), static_cast<off_t>(from));

@@ -26,7 +26,9 @@ struct SandboxLimits {
   // Address space: generous for numpy + a BLAS, small enough that a runaway
   // allocation fails inside the child instead of swapping the machine.
   std::size_t address_space_bytes = std::size_t{4} << 30;
-  std::size_t output_file_bytes = std::size_t{64} << 20;  // stdout+stderr log
+  // stdout+stderr the solution may print during one call (the log is trimmed
+  // to its tail between calls, so a chatty solution is fine over a long run).
+  std::size_t output_file_bytes = std::size_t{64} << 20;
   std::size_t reply_bytes = std::size_t{256} << 20;       // longest accepted reply line
 };
 
@@ -78,6 +80,7 @@ class SolutionProcess {
   [[noreturn]] void fail_timeout(double timeout_seconds, const char* waiting_for, bool total);
   void kill_child();
   double remaining_total() const;
+  void trim_output();
 
   std::vector<std::string> argv_;
   SandboxLimits limits_;
@@ -86,6 +89,7 @@ class SolutionProcess {
   std::string buffer_;  // reply bytes read past the last line
   double used_seconds_ = 0.0;
   int starts_ = 0;
+  std::size_t dropped_output_ = 0;  // bytes trimmed from the log's front
 };
 
 // "SIGSEGV (Segmentation fault)" for 11.

@@ -1,4 +1,4 @@
-// MISTAKE: allocates and touches 16 GiB (say, a V×V matrix where a V×d one
+// MISTAKE: allocates 16 GiB (say, a V×V matrix where a V×d one
 // was meant). Under the harness's address-space limit `new` throws
 // std::bad_alloc, which the protocol reports as an exception.
 // Should fail e.neg.* and f.neg.* with "std::bad_alloc".
@@ -26,10 +26,11 @@ LossAndGradient neg_sampling_loss_and_gradient(const arma::vec&, arma::uword, co
   std::vector<std::unique_ptr<char[]>> chunks;
   for (std::size_t i = 0; i < kChunks; ++i) {
     chunks.emplace_back(new char[kChunk]);
-    // Volatile stores, one per page: the compiler may not elide the
-    // allocation, and every page becomes resident.
+    // A volatile store per MiB keeps the compiler from eliding the
+    // allocation; the address-space limit counts reserved memory, so the
+    // pages need not all become resident for `new` to fail.
     volatile char* bytes = chunks.back().get();
-    for (std::size_t b = 0; b < kChunk; b += 4096) bytes[b] = 1;
+    for (std::size_t b = 0; b < kChunk; b += std::size_t{1} << 20) bytes[b] = 1;
   }
   throw std::logic_error("memory_hog example: 16 GiB were allocated; the limit did not hold");
 }
