@@ -54,6 +54,10 @@ struct ReportFiles {
 bool write_report(const std::string& path, const char* what,
                   const std::function<void(std::ostream&)>& write) {
   if (path.empty()) return true;
+  // Like `mkdir -p`: `--html out/grade.html` should just work.
+  std::error_code dir_error;
+  if (const auto parent = std::filesystem::path(path).parent_path(); !parent.empty())
+    std::filesystem::create_directories(parent, dir_error);
   std::ofstream out(path, std::ios::binary);
   if (out) write(out);
   out.close();

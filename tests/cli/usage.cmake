@@ -26,8 +26,9 @@ expect_run(2 "--weights: bad item 'b=x'" --weights b=x --only d --shapes 1)
 expect_run(2 "unknown mistake 'nope'" --inject-mistake nope)
 # A report that cannot be written is an error, but the others are still written.
 file(REMOVE ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
-expect_run(2 "cannot write the HTML report to '/nonexistent/dir/r.html'"
-           --only d --shapes 1 --html /nonexistent/dir/r.html --json ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
+# (Missing directories are created; /dev/null cannot hold one.)
+expect_run(2 "cannot write the HTML report to '/dev/null/r.html'"
+           --only d --shapes 1 --html /dev/null/r.html --json ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
 if(NOT EXISTS ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
   message(FATAL_ERROR "the JSON report was not written when the HTML one failed")
 endif()
@@ -36,3 +37,24 @@ endif()
 expect_run(1 "reproduce: w2v-gradcheck --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip"
            --only b --shapes 3 --inject-mistake sign_flip)
 expect_run(1 "0 passed, 1 failed" --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip)
+
+# Report directories are created as needed.
+file(REMOVE_RECURSE ${CMAKE_CURRENT_BINARY_DIR}/usage-new-dir)
+expect_run(0 "HTML report: .*usage-new-dir/a/b.html" --only d --shapes 1
+           --html ${CMAKE_CURRENT_BINARY_DIR}/usage-new-dir/a/b.html)
+
+# grade: usage errors are exit 2 with a message naming the problem; a missing
+# solution still gets its reports (every check failed with the reason).
+expect_run(2 "grade needs exactly one of --solution PROGRAM or --python FILE" grade)
+expect_run(2 "grade needs exactly one of --solution PROGRAM or --python FILE"
+           grade --solution a --python b.py)
+expect_run(2 "--inject-mistake applies to the reference run" grade --solution a --inject-mistake sign_flip)
+expect_run(2 "--timeout" grade --solution a --timeout -1)
+file(REMOVE ${CMAKE_CURRENT_BINARY_DIR}/usage-missing.json)
+expect_run(2 "--solution '/no/such/solution': no such file" grade --solution /no/such/solution
+           --shapes 1 --json ${CMAKE_CURRENT_BINARY_DIR}/usage-missing.json)
+file(READ ${CMAKE_CURRENT_BINARY_DIR}/usage-missing.json missing_report)
+if(NOT missing_report MATCHES "cannot run '/no/such/solution': No such file or directory")
+  message(FATAL_ERROR "the report of a missing solution does not say why it failed")
+endif()
+expect_run(2 "--python 'nope.py': no such file" grade --python nope.py --shapes 1)
