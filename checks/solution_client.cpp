@@ -1,5 +1,7 @@
 #include "checks/solution_client.hpp"
 
+#include "checks/solution/protocol_json.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -9,15 +11,11 @@
 
 namespace w2v {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
+using protocol::matrix_json;
+using protocol::vector_json;
 
 namespace {
-
-json number_to_protocol(double x) {
-  if (std::isnan(x)) return "NaN";
-  if (std::isinf(x)) return x > 0 ? "Infinity" : "-Infinity";
-  return x;
-}
 
 std::string shape_text(arma::uword rows, arma::uword cols) {
   return fmt::format("({}, {})", rows, cols);
@@ -54,19 +52,6 @@ arma::vec expect_vector(const json& result, const std::string& name, arma::uword
 }
 
 }  // namespace
-
-json to_protocol(const arma::vec& v) {
-  json out = json::array();
-  for (const double x : v) out.push_back(number_to_protocol(x));
-  return out;
-}
-
-json to_protocol(const arma::mat& m) {
-  json data = json::array();
-  for (arma::uword r = 0; r < m.n_rows; ++r)
-    for (arma::uword c = 0; c < m.n_cols; ++c) data.push_back(number_to_protocol(m(r, c)));
-  return {{"rows", m.n_rows}, {"cols", m.n_cols}, {"data", std::move(data)}};
-}
 
 double number_from_protocol(const json& j, const std::string& what) {
   if (j.is_number()) return j.get<double>();
@@ -248,7 +233,7 @@ json SolutionClient::call(const std::string& function, const json& args) {
 Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client) {
   Word2vecFunctions f;
   f.sigmoid = [client](const arma::vec& x) {
-    const json r = client->call("sigmoid", {{"x", to_protocol(x)}});
+    const json r = client->call("sigmoid", {{"x", vector_json(x)}});
     try {
       return expect_vector(r, "value", x.n_elem);
     } catch (const std::runtime_error& e) {
@@ -260,7 +245,7 @@ Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client) {
   const bool has_sigmoid_grad =
       listed.empty() || std::find(listed.begin(), listed.end(), "sigmoid_grad") != listed.end();
   if (has_sigmoid_grad) f.sigmoid_grad = [client](const arma::vec& x) {
-    const json r = client->call("sigmoid_grad", {{"x", to_protocol(x)}});
+    const json r = client->call("sigmoid_grad", {{"x", vector_json(x)}});
     try {
       return expect_vector(r, "value", x.n_elem);
     } catch (const std::runtime_error& e) {
@@ -281,15 +266,15 @@ Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client) {
   };
   f.naive_softmax = [word_loss](const arma::vec& v, arma::uword o, const arma::mat& U) {
     return word_loss("naive_softmax_loss_and_gradient",
-                     {{"center_vec", to_protocol(v)}, {"outside_idx", o}, {"outside_vectors", to_protocol(U)}},
+                     {{"center_vec", vector_json(v)}, {"outside_idx", o}, {"outside_vectors", matrix_json(U)}},
                      v.n_elem, U.n_rows);
   };
   f.neg_sampling = [word_loss](const arma::vec& v, arma::uword o, const arma::mat& U,
                                const arma::uvec& negatives) {
     return word_loss("neg_sampling_loss_and_gradient",
-                     {{"center_vec", to_protocol(v)},
+                     {{"center_vec", vector_json(v)},
                       {"outside_idx", o},
-                      {"outside_vectors", to_protocol(U)},
+                      {"outside_vectors", matrix_json(U)},
                       {"negative_indices", std::vector<arma::uword>(negatives.begin(), negatives.end())}},
                      v.n_elem, U.n_rows);
   };
@@ -307,8 +292,8 @@ Word2vecFunctions solution_functions(std::shared_ptr<SolutionClient> client) {
     const json r = client->call(
         "skipgram", {{"center_idx", c},
                      {"context_indices", std::vector<arma::uword>(context.begin(), context.end())},
-                     {"center_vectors", to_protocol(center_vectors)},
-                     {"outside_vectors", to_protocol(outside_vectors)},
+                     {"center_vectors", matrix_json(center_vectors)},
+                     {"outside_vectors", matrix_json(outside_vectors)},
                      {"loss", kind == WordLossKind::naive_softmax ? "naive_softmax" : "neg_sampling"},
                      {"negatives_per_context", std::move(negatives)}});
     try {

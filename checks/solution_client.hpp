@@ -27,13 +27,12 @@ namespace w2v {
 
 inline constexpr int kProtocolVersion = 1;
 
-// Protocol values <-> Armadillo. Matrices travel row-major as {"rows","cols","data"}.
-nlohmann::json to_protocol(const arma::vec& v);
-nlohmann::json to_protocol(const arma::mat& m);
-// `what` names the value in error messages ("grad_center_vec").
-double number_from_protocol(const nlohmann::json& j, const std::string& what);
-arma::vec vector_from_protocol(const nlohmann::json& j, const std::string& what);
-arma::mat matrix_from_protocol(const nlohmann::json& j, const std::string& what);
+// Reading a solution's values (the writers are the solution side's own,
+// checks/solution/protocol_json.hpp). `what` names the value in error
+// messages ("grad_center_vec").
+double number_from_protocol(const nlohmann::ordered_json& j, const std::string& what);
+arma::vec vector_from_protocol(const nlohmann::ordered_json& j, const std::string& what);
+arma::mat matrix_from_protocol(const nlohmann::ordered_json& j, const std::string& what);
 
 class SolutionClient {
  public:
@@ -41,7 +40,7 @@ class SolutionClient {
 
   // Sends one request and returns the reply's "result", or throws
   // std::runtime_error with the reason (the function's name first).
-  nlohmann::json call(const std::string& function, const nlohmann::json& args);
+  nlohmann::ordered_json call(const std::string& function, const nlohmann::ordered_json& args);
 
   // Starts the solution now (normally the first call does); a failure is kept
   // in startup_error() and every call reports it.
@@ -65,7 +64,7 @@ class SolutionClient {
 
  private:
   void ensure_started();
-  nlohmann::json exchange(const std::string& function, const nlohmann::json& args);
+  nlohmann::ordered_json exchange(const std::string& function, const nlohmann::ordered_json& args);
 
   SolutionProcess process_;
   bool started_once_ = false;
@@ -77,7 +76,7 @@ class SolutionClient {
   std::vector<std::string> warnings_;
   // The catalog asks for the loss and the gradient of the same point in two
   // calls; the last few replies are kept so that costs one request.
-  std::vector<std::pair<std::string, nlohmann::json>> recent_;
+  std::vector<std::pair<std::string, nlohmann::ordered_json>> recent_;
   long next_id_ = 1;
   std::size_t requests_ = 0;
 };
