@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 namespace w2v {
@@ -20,6 +21,66 @@ double cs224n_reldiff(double analytic, double numeric) {
 
 bool EntryError::passed() const { return std::isfinite(analytic) && abs_error <= tolerance; }
 
+ComparisonAccumulator::ComparisonAccumulator(const ComparisonOptions& options)
+    : options_(options) {}
+
+void ComparisonAccumulator::add(arma::uword index, arma::uword row, arma::uword col,
+                                double analytic, double numeric, double error_estimate,
+                                double step) {
+  const double abs_error = absolute_error(analytic, numeric);
+  const double rel_error = relative_error(analytic, numeric);
+  const double reldiff = cs224n_reldiff(analytic, numeric);
+  const double tolerance = options_.safety * error_estimate + options_.rtol * std::abs(numeric);
+
+  ++out_.checked;
+  out_.max_error_floor = std::max(out_.max_error_floor, error_estimate);
+  const bool finite = std::isfinite(abs_error);
+  // NaN never compares greater, so track non-finite entries explicitly.
+  const double ratio = finite ? abs_error / tolerance : std::numeric_limits<double>::infinity();
+  if (finite) {
+    out_.max_abs_error = std::max(out_.max_abs_error, abs_error);
+    out_.max_rel_error = std::max(out_.max_rel_error, rel_error);
+    out_.max_reldiff = std::max(out_.max_reldiff, reldiff);
+  } else {
+    out_.max_abs_error = out_.max_rel_error = out_.max_reldiff =
+        std::numeric_limits<double>::infinity();
+  }
+  const bool passed = std::isfinite(analytic) && abs_error <= tolerance;  // EntryError::passed
+  // The full entry is built only when kept: the structured check adds 30M.
+  if (ratio > worst_ratio_ || !passed) {
+    const EntryError e{index,     row,       col,     analytic,  numeric,
+                       abs_error, rel_error, reldiff, tolerance, step};
+    if (ratio > worst_ratio_) {
+      worst_ratio_ = ratio;
+      out_.worst = e;
+    }
+    if (!passed) {
+      ++out_.failing;
+      if (out_.failures.size() < options_.keep_failures) out_.failures.push_back(e);
+    }
+  }
+}
+
+void ComparisonAccumulator::merge(const ComparisonAccumulator& other) {
+  const GradientComparison& b = other.out_;
+  out_.checked += b.checked;
+  out_.failing += b.failing;
+  // Strictly greater: on a tie the earlier entry (this side) stays the worst.
+  if (other.worst_ratio_ > worst_ratio_) {
+    worst_ratio_ = other.worst_ratio_;
+    out_.worst = b.worst;
+  }
+  // The maxima never hold NaN (add skips it), so max is associative here.
+  out_.max_abs_error = std::max(out_.max_abs_error, b.max_abs_error);
+  out_.max_rel_error = std::max(out_.max_rel_error, b.max_rel_error);
+  out_.max_reldiff = std::max(out_.max_reldiff, b.max_reldiff);
+  out_.max_error_floor = std::max(out_.max_error_floor, b.max_error_floor);
+  for (const EntryError& e : b.failures) {
+    if (out_.failures.size() >= options_.keep_failures) break;
+    out_.failures.push_back(e);
+  }
+}
+
 GradientComparison compare_gradients(const arma::mat& analytic, const NumericalGradient& numeric,
                                      const ComparisonOptions& options) {
   if (analytic.n_rows != numeric.value.n_rows || analytic.n_cols != numeric.value.n_cols)
@@ -27,44 +88,11 @@ GradientComparison compare_gradients(const arma::mat& analytic, const NumericalG
         fmt::format("compare_gradients: analytic gradient is {}x{} but the parameter is {}x{}",
                     analytic.n_rows, analytic.n_cols, numeric.value.n_rows, numeric.value.n_cols));
 
-  GradientComparison out;
-  double worst_ratio = -1.0;
-  for (const arma::uword i : numeric.coordinates) {
-    EntryError e;
-    e.index = i;
-    e.row = i % analytic.n_rows;
-    e.col = i / analytic.n_rows;
-    e.analytic = analytic[i];
-    e.numeric = numeric.value[i];
-    e.step = numeric.step[i];
-    e.abs_error = absolute_error(e.analytic, e.numeric);
-    e.rel_error = relative_error(e.analytic, e.numeric);
-    e.reldiff = cs224n_reldiff(e.analytic, e.numeric);
-    e.tolerance = options.safety * numeric.error_estimate[i] + options.rtol * std::abs(e.numeric);
-
-    ++out.checked;
-    out.max_error_floor = std::max(out.max_error_floor, numeric.error_estimate[i]);
-    // NaN never compares greater, so track non-finite entries explicitly.
-    const double ratio = std::isfinite(e.abs_error) ? e.abs_error / e.tolerance
-                                                    : std::numeric_limits<double>::infinity();
-    if (ratio > worst_ratio) {
-      worst_ratio = ratio;
-      out.worst = e;
-    }
-    if (std::isfinite(e.abs_error)) {
-      out.max_abs_error = std::max(out.max_abs_error, e.abs_error);
-      out.max_rel_error = std::max(out.max_rel_error, e.rel_error);
-      out.max_reldiff = std::max(out.max_reldiff, e.reldiff);
-    } else {
-      out.max_abs_error = out.max_rel_error = out.max_reldiff =
-          std::numeric_limits<double>::infinity();
-    }
-    if (!e.passed()) {
-      ++out.failing;
-      if (out.failures.size() < options.keep_failures) out.failures.push_back(e);
-    }
-  }
-  return out;
+  ComparisonAccumulator acc(options);
+  for (const arma::uword i : numeric.coordinates)
+    acc.add(i, i % analytic.n_rows, i / analytic.n_rows, analytic[i], numeric.value[i],
+            numeric.error_estimate[i], numeric.step[i]);
+  return acc.result();
 }
 
 }  // namespace w2v

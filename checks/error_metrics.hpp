@@ -57,6 +57,33 @@ struct GradientComparison {
   bool passed() const { return failing == 0; }
 };
 
+// compare_gradients, one entry at a time, for callers that produce entries
+// without a numerical-gradient matrix (structured_fd streams 30M of them) or in
+// parallel. Entries must arrive in the order their index should rank in: the
+// worst entry is the first with the largest abs_error / tolerance and the
+// failures are the first keep_failures failing entries, so `merge(other)` is
+// exact when `other` saw only entries after all of this one's. Splitting a
+// sequence into contiguous runs, accumulating each and merging them in order
+// gives the same result() as one accumulator over the whole sequence.
+//
+//   w2v::ComparisonAccumulator acc(options);
+//   acc.add(i, row, col, g[i], n[i], e[i], h[i]);  …  acc.merge(later);  acc.result();
+class ComparisonAccumulator {
+ public:
+  explicit ComparisonAccumulator(const ComparisonOptions& options);
+  void add(arma::uword index, arma::uword row, arma::uword col, double analytic, double numeric,
+           double error_estimate, double step);
+  void merge(const ComparisonAccumulator& other);
+  GradientComparison result() const { return out_; }
+
+ private:
+  ComparisonOptions options_;
+  GradientComparison out_;
+  // −1 until an entry with a comparable ratio arrives (0/0 is NaN and never
+  // becomes the worst, as in compare_gradients).
+  double worst_ratio_ = -1.0;
+};
+
 // Throws std::invalid_argument naming both shapes if they differ.
 GradientComparison compare_gradients(const arma::mat& analytic, const NumericalGradient& numeric,
                                      const ComparisonOptions& options);
