@@ -12,13 +12,30 @@
 #include <armadillo>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "checks/functions.hpp"
 #include "checks/shape_sampler.hpp"
+#include "checks/structured_fd.hpp"
 
 namespace w2v {
+
+// The reference loss of an instance when it has the structure that
+// checks/structured_fd.hpp exploits (naive softmax, negative sampling): the
+// exhaustive mode then differentiates every coordinate in O(V·d).
+struct ReferenceStructure {
+  ReferenceLossKind kind = ReferenceLossKind::naive_softmax;
+  LossBlock block = LossBlock::outside_vectors;
+  arma::vec center_vec;
+  arma::uword outside_idx = 0;
+  arma::mat outside_vectors;
+  arma::uvec negative_indices;
+  ReferenceLossView view() const {
+    return {kind, center_vec, outside_idx, outside_vectors, negative_indices};
+  }
+};
 
 struct CheckInstance {
   arma::mat point;  // x: the parameter block the derivative is taken with respect to
@@ -38,6 +55,7 @@ struct CheckInstance {
   // getNegativeSamples can never return (it only happens at V=1). The
   // reference is checked on such cases; grading skips them with this reason.
   std::string outside_solution_contract;
+  std::optional<ReferenceStructure> structure;  // see ReferenceStructure
 };
 
 // Rows `rows` of a V×d matrix as sorted linear (column-major) indices.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <stdexcept>
 
 namespace w2v {
 
@@ -20,6 +21,24 @@ std::string_view to_string(CaseStatus s) {
 }
 
 bool LossCheck::passed() const { return std::isfinite(solution) && abs_error <= tolerance; }
+
+std::string_view to_string(CheckMode m) {
+  switch (m) {
+    case CheckMode::sampled: return "sampled";
+    case CheckMode::exhaustive: return "exhaustive";
+    case CheckMode::fast: return "fast";
+    case CheckMode::automatic: return "auto";
+  }
+  return "unknown";
+}
+
+CheckMode check_mode_from_string(std::string_view name) {
+  for (const CheckMode m :
+       {CheckMode::sampled, CheckMode::exhaustive, CheckMode::fast, CheckMode::automatic})
+    if (to_string(m) == name) return m;
+  throw std::invalid_argument(fmt::format(
+      "unknown mode '{}': valid modes are sampled, exhaustive, fast, auto", name));
+}
 
 CaseStatus CaseResult::status() const {
   if (!error.empty()) return CaseStatus::error;
@@ -145,6 +164,7 @@ std::string reproduce_command(const RunResult& run, const CheckResult& check, co
     cmd += fmt::format(" --step-scale {}", run.options.fd.step_scale);
   if (run.options.comparison.safety != defaults.comparison.safety)
     cmd += fmt::format(" --safety {}", run.options.comparison.safety);
+  if (run.options.mode != defaults.mode) cmd += fmt::format(" --mode {}", to_string(run.options.mode));
   if (run.options.max_coordinates != defaults.max_coordinates)
     cmd += fmt::format(" --max-coordinates {}", run.options.max_coordinates);
   const std::size_t default_shapes = run.solution_args.empty() ? defaults.shapes : kGradeDefaultShapes;

@@ -16,6 +16,19 @@
 namespace w2v {
 
 enum class CaseStatus { passed, failed, error, skipped };
+
+// How the numerical side of a case is computed:
+//   sampled     black-box central differences at ≤ max_coordinates entries (seeded subset)
+//   exhaustive  every entry: structure-aware O(V·d) for the reference losses that
+//               allow it (checks/structured_fd.hpp), else black-box over threads
+//   fast        directional derivatives along Gaussian directions, wrong entries
+//               localised by group testing (checks/directional.hpp)
+//   auto        exhaustive when the reference loss has structure or the block has
+//               ≤ max_coordinates entries, else fast
+enum class CheckMode { sampled, exhaustive, fast, automatic };
+std::string_view to_string(CheckMode m);
+// Throws std::invalid_argument listing the valid names.
+CheckMode check_mode_from_string(std::string_view name);
 std::string_view to_string(CaseStatus s);
 
 // Grading a solution (RunOptions::grading): its loss against the reference
@@ -49,6 +62,7 @@ struct CaseResult {
   SelfConsistency self_consistency;
   std::string hint;                // likeliest mistake, for failed and errored cases
   std::vector<std::string> notes;  // what the solution reported about itself (warnings)
+  std::string mode;                // what ran, e.g. "exhaustive (structured)"
   CaseStatus status() const;       // failed: gradient or loss check failed
 };
 
@@ -109,6 +123,9 @@ struct RunOptions {
   // At most this many entries per case are probed; larger blocks get a seeded
   // random subset (stated in the report as checked/parameters).
   std::size_t max_coordinates = 1024;
+  CheckMode mode = CheckMode::sampled;
+  unsigned threads = 0;            // exhaustive and fast modes; 0: one per hardware thread
+  std::size_t fast_directions = 2;  // Gaussian directions per block test in fast mode
   GradingOptions grading;
 };
 

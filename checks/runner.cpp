@@ -11,7 +11,9 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "checks/directional.hpp"
 #include "checks/hints.hpp"
+#include "checks/structured_fd.hpp"
 #include "reference/neg_sampling.hpp"
 
 namespace w2v {
@@ -32,6 +34,48 @@ arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_c
 }
 
 namespace {
+
+CheckMode resolve_mode(const RunOptions& options, const CheckInstance& inst, std::size_t parameters) {
+  if (options.mode != CheckMode::automatic) return options.mode;
+  if (inst.structure && options.fd.stencil == Stencil::central) return CheckMode::exhaustive;
+  if (options.max_coordinates == 0 || parameters <= options.max_coordinates)
+    return CheckMode::exhaustive;
+  return CheckMode::fast;
+}
+
+// Fast mode: directional tests over the whole block; the localised entries
+// are then differentiated one by one, so a failure still names entries with
+// both values. A passing case has no individually compared entry.
+GradientComparison fast_comparison(CaseResult& r, const CheckInstance& inst,
+                                   const arma::mat& analytic,
+                                   const std::function<double(const arma::mat&)>& reference_loss,
+                                   bool structured, const RunOptions& options) {
+  FastOptions fast;
+  fast.directions = options.fast_directions;
+  fast.seed = mix_seed(r.seed, 0xfa57);
+  fast.safety = options.comparison.safety;
+  fast.fd = options.fd;
+  const LineLossFactory line = structured
+                                   ? structured_line(inst.structure->view(), inst.structure->block)
+                                   : black_box_line(reference_loss, inst.point);
+  const FastResult fr = fast_check(line, analytic, fast, inst.coordinates);
+  r.evaluations += static_cast<long>(fr.evaluations);
+  r.mode = fmt::format("fast ({} directional tests, worst ratio {:.2g}{}): {}", fr.tests,
+                       fr.worst_ratio, fr.localisation_complete ? "" : ", localisation cut short",
+                       fr.guarantee);
+  GradientComparison cmp;
+  if (!fr.wrong.empty()) {
+    arma::mat x = inst.point;
+    const NumericalGradient at_wrong =
+        numerical_gradient(reference_loss, x, options.fd, arma::uvec(fr.wrong));
+    cmp = compare_gradients(analytic, at_wrong, options.comparison);
+    r.evaluations += at_wrong.evaluations;
+  }
+  cmp.checked = r.parameters;
+  if (!fr.passed && cmp.failing == 0) cmp.failing = 1;  // a block disagreed; nothing localised
+  if (cmp.failures.empty()) cmp.worst.tolerance = 1.0;  // ratio 0: no entry compared alone
+  return cmp;
+}
 
 // The solution's loss against the reference's; its gradient against the
 // numerical gradient of its own loss at the worst entries; and a hint when
@@ -117,9 +161,23 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
     const arma::uvec coords = coordinates_to_check(inst, options.max_coordinates, coord_seed);
 
     const Word2vecFunctions reference = reference_functions();
-    arma::mat x = inst.point;
-    const NumericalGradient numeric = numerical_gradient(
-        [&](const arma::mat& p) { return inst.loss(reference, p); }, x, options.fd, coords);
+    const CheckMode mode = resolve_mode(options, inst, r.parameters);
+    const bool structured = inst.structure && options.fd.stencil == Stencil::central;
+    const std::function<double(const arma::mat&)> reference_loss =
+        [&inst, reference](const arma::mat& p) { return inst.loss(reference, p); };
+    NumericalGradient numeric;
+    if (mode == CheckMode::sampled) {
+      arma::mat x = inst.point;
+      numeric = numerical_gradient(reference_loss, x, options.fd, coords);
+      r.mode = "sampled";
+    } else if (mode == CheckMode::exhaustive) {
+      const arma::uvec all = coordinates_to_check(inst, 0, 0);
+      numeric = structured ? structured_central_differences(inst.structure->view(),
+                                                            inst.structure->block, options.fd, all)
+                           : numerical_gradient_parallel(reference_loss, inst.point, options.fd,
+                                                         all, options.threads);
+      r.mode = structured ? "exhaustive (structured)" : "exhaustive (black-box, threads)";
+    }
     r.evaluations = numeric.evaluations;
 
     arma::mat analytic;
@@ -131,7 +189,10 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
       r.comparison = {};
       return r;
     }
-    r.comparison = compare_gradients(analytic, numeric, options.comparison);
+    if (mode == CheckMode::fast)
+      r.comparison = fast_comparison(r, inst, analytic, reference_loss, structured, options);
+    else
+      r.comparison = compare_gradients(analytic, numeric, options.comparison);
     if (options.grading.enabled) grade_case(r, sc, inst, analytic, subject, options);
   } catch (const std::exception& e) {
     r.error = fmt::format("{}: {} (case {}, seed {}, shape {})", entry.id, e.what(), sc.index,

@@ -94,6 +94,13 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
   app.add_option("--case", opts.cases, "run only these case indices (repeatable)");
   app.add_option("--only", only, "check ids or prefixes, e.g. b.naive.dv_c or f.neg (repeatable, comma-separated)");
+  std::string mode = "sampled";
+  app.add_option("--mode", mode,
+                 "sampled (≤ --max-coordinates entries per case) | exhaustive (every entry) | fast "
+                 "(directional tests + localisation) | auto (picks by size)")
+      ->capture_default_str();
+  app.add_option("--threads", opts.threads, "threads for exhaustive and fast modes (0: all cores)")
+      ->capture_default_str();
   app.add_option("--stencil", stencil, "central | four_point | richardson")->capture_default_str();
   app.add_option("--step-scale", opts.fd.step_scale,
                  "relative step s, h = s·max(1,|x|) (0: the stencil's optimum)")
@@ -158,6 +165,7 @@ int main(int argc, char** argv) {
 
   try {
     opts.fd.stencil = w2v::stencil_from_string(stencil);
+    opts.mode = w2v::check_mode_from_string(mode);
     const bool colored = w2v::use_color(w2v::color_mode_from_string(color), STDOUT_FILENO);
     const w2v::GradescopeWeights weights = w2v::parse_gradescope_weights(weights_spec);
     opts.only = split_ids(only);

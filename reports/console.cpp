@@ -94,10 +94,13 @@ void write_solution_summary(std::ostream& out, const RunResult& run) {
 
 void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle style) {
   const bool color = style.color;
-  fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), at most {} entries per case\n",
-             run.subject, run.options.seed,
+  fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), mode {}{}\n", run.subject,
+             run.options.seed,
              run.options.cases.empty() ? run.options.shapes : run.options.cases.size(),
-             run.options.max_coordinates);
+             to_string(run.options.mode),
+             run.options.mode == CheckMode::sampled
+                 ? fmt::format(" (at most {} entries per case)", run.options.max_coordinates)
+                 : std::string());
   fmt::print(out, "{}\n\n", describe_metric(run));
   fmt::print(out, "{:<6} {:<20} {:>13} {:>9} {:>10} {:>10} {:>10} {:>10}\n", "status", "check",
              "cases ok/run", "entries", "max abs", "max rel", "reldiff", "max floor");

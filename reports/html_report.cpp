@@ -866,6 +866,7 @@ void header(Buffer& out, const RunResult& run) {
                                o.comparison.rtol != 0
                                    ? fmt::format(" + {:g} × |numeric|", o.comparison.rtol)
                                    : std::string())));
+  meta(out, "mode", std::string(to_string(o.mode)));
   meta(out, "entries per case",
        o.max_coordinates == 0 ? std::string("all") : fmt::format("at most {}", o.max_coordinates));
   meta(out, "run time", fmt::format("{:.2f} s", run.seconds));
@@ -947,6 +948,7 @@ std::string worst_entry_text(const CaseResult& c) {
 // A graded case: the solution's loss against the reference, its gradient
 // against its own loss, and what it warned about.
 void grading_lines(Buffer& rows, const CaseResult& c) {
+  if (!c.mode.empty()) put(rows, "<div>numerical side: {}</div>", html_escape(c.mode));
   if (c.loss.checked)
     put(rows, "<div>loss: solution {}, reference {}, |difference| {} {} tolerance {}</div>",
         full(c.loss.solution), full(c.loss.reference), sci(c.loss.abs_error),

@@ -104,6 +104,7 @@ json case_json(const RunResult& run, const CheckResult& check, const CaseResult&
                                : json(nullptr)},
       {"hint", text_or_null(c.hint)},
       {"notes", c.notes},
+      {"mode", text_or_null(c.mode)},
   };
 }
 
@@ -168,6 +169,7 @@ json run_json(const RunResult& run) {
       {"safety", real(o.comparison.safety)},
       {"rtol", real(o.comparison.rtol)},
       {"max_coordinates", o.max_coordinates},
+      {"mode", std::string(to_string(o.mode))},
       {"metric", describe_metric(run)},
       {"grading", o.grading.enabled ? json{{"loss_rtol", real(o.grading.loss_rtol)},
                                            {"self_consistency_coordinates",

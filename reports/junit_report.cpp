@@ -130,6 +130,7 @@ std::string case_details(const RunResult& run, const CheckResult& check, const C
         w.abs_error, w.rel_error, w.reldiff, w.tolerance, w.step, cmp.max_abs_error,
         cmp.max_rel_error, cmp.max_reldiff, cmp.max_error_floor);
   }
+  if (!c.mode.empty()) text += fmt::format("mode: {}\n", c.mode);
   if (const std::string g = grading_summary(c); !g.empty()) text += g + "\n";
   if (!c.hint.empty()) text += fmt::format("likely mistake: {}\n", c.hint);
   for (const std::string& n : c.notes) text += fmt::format("solution warning: {}\n", n);

@@ -20,6 +20,8 @@ std::vector<CheckEntry> naive_softmax_center_checks() {
     inst.gradient = [in](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
       return f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors).grad_center;
     };
+    inst.structure = ReferenceStructure{ReferenceLossKind::naive_softmax, LossBlock::center_vec,
+                                        in.center_vec(), in.outside_idx, in.outside_vectors, {}};
     return inst;
   };
   return {e};

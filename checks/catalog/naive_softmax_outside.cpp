@@ -25,6 +25,8 @@ CheckEntry outside_entry(std::string id, std::string title, std::string formula,
     inst.gradient = [v_c, o](const Word2vecFunctions& f, const arma::mat& U) -> arma::mat {
       return f.naive_softmax(v_c, o, U).grad_outside;
     };
+    inst.structure = ReferenceStructure{ReferenceLossKind::naive_softmax, LossBlock::outside_vectors,
+                                        v_c, o, in.outside_vectors, {}};
     if (which == 0) inst.coordinates = row_entries(V, in.outside_vectors.n_cols, {o});
     if (which == 1) {
       if (V == 1) {

@@ -31,6 +31,8 @@ CheckEntry neg_entry(std::string id, std::string title, std::string formula, Blo
       inst.gradient = [U, o, neg](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
         return f.neg_sampling(x.col(0), o, U, neg).grad_center;
       };
+      inst.structure = ReferenceStructure{ReferenceLossKind::neg_sampling, LossBlock::center_vec,
+                                          inst.point.col(0), o, U, neg};
       return inst;
     }
     const arma::vec v_c = in.center_vec();
@@ -41,6 +43,8 @@ CheckEntry neg_entry(std::string id, std::string title, std::string formula, Blo
     inst.gradient = [v_c, o, neg](const Word2vecFunctions& f, const arma::mat& U) -> arma::mat {
       return f.neg_sampling(v_c, o, U, neg).grad_outside;
     };
+    inst.structure = ReferenceStructure{ReferenceLossKind::neg_sampling, LossBlock::outside_vectors,
+                                        v_c, o, in.outside_vectors, neg};
     if (block == Block::outside_row) inst.coordinates = row_entries(V, d, {o});
     if (block == Block::negative_rows) {
       const arma::uvec rows = arma::unique(neg);

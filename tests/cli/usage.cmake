@@ -58,3 +58,13 @@ if(NOT missing_report MATCHES "cannot run '/no/such/solution': No such file or d
   message(FATAL_ERROR "the report of a missing solution does not say why it failed")
 endif()
 expect_run(2 "--python 'nope.py': no such file" grade --python nope.py --shapes 1)
+
+# Modes: every one passes the reference and catches a wrong gradient; the
+# report says which ran.
+expect_run(2 "unknown mode 'slow': valid modes are sampled, exhaustive, fast, auto" --mode slow)
+expect_run(0 "mode exhaustive.*4 passed, 0 failed" --mode exhaustive --only c,b --shapes 15)
+expect_run(0 "mode fast.*4 passed, 0 failed" --mode fast --only e --shapes 15)
+expect_run(0 "mode auto.*17 passed, 0 failed" --mode auto --shapes 10)
+expect_run(1 "FAIL   e.neg.du_k" --mode fast --only e.neg.du_k --shapes 15 --inject-mistake dropped_repeats)
+expect_run(1 "reproduce: w2v-gradcheck --seed 42 --only c.naive.dU --case 0 --inject-mistake forgot_minus_y --mode exhaustive"
+           --mode exhaustive --only c.naive.dU --shapes 3 --inject-mistake forgot_minus_y)
