@@ -530,6 +530,9 @@ FastResult fast_check(const LineLossFactory& line, const arma::mat& analytic,
       out.ratio = std::max(out.ratio, std::isnan(ratio) ? HUGE_VAL : ratio);
       out.numeric = dv.value;
       if (!r.unit) result.tolerance = std::max(result.tolerance, tol);
+      // One disagreeing direction settles it: the block holds a wrong
+      // coordinate. Only a passing block needs every direction (the miss bound).
+      if (out.failed) break;
     }
     ++result.tests;
     return out;
