@@ -199,7 +199,7 @@ std::string error_hint(const std::string& error) {
     const char* hint;
   };
   static const Pattern patterns[] = {
-      {"could not be loaded|did not start", "the solution does not start (see the error)"},
+      {"could not be loaded|did not start", "the solution does not start (see its error in the report)"},
       {"speaks protocol", "protocol version mismatch"},
       {"changed its inputs in place",
        "inputs mutated in place: the function changes its arguments; work on a copy"},

@@ -1180,8 +1180,15 @@ void write_html_report(std::ostream& out, const RunResult& run) {
   page += "</style>\n</head>\n<body>\n<div class=\"page\">\n";
   header(page, run);
   page += "\n<main>\n";
+  // A solution that never started explains every row: show why first.
+  const bool did_not_start = std::any_of(
+      run.solution_notes.begin(), run.solution_notes.end(), [](const std::string& n) {
+        return n.find("could not be loaded") != std::string::npos ||
+               n.find("did not start") != std::string::npos;
+      });
+  if (did_not_start) solution_section(page, run);
   checks_table(page, run, anchors);
-  solution_section(page, run);
+  if (!did_not_start) solution_section(page, run);
   if (!run.checks.empty()) page += "\n<h2 id=\"details\">Details per check</h2>\n";
   for (std::size_t i = 0; i < run.checks.size(); ++i) {
     check_section(page, run, run.checks[i], anchors[i]);
