@@ -10,6 +10,15 @@ namespace w2v {
 #include "checks/catalog/registry.def"
 #undef W2V_CATALOG
 
+NumericalGradient structured_central_differences(const LossStructure& structure,
+                                                 const FdOptions& options, arma::uvec coordinates) {
+  return std::visit(
+      [&](const auto& s) {
+        return structured_central_differences(s.view(), s.block, options, std::move(coordinates));
+      },
+      structure);
+}
+
 std::vector<CheckEntry> catalog() {
   std::vector<CheckEntry> all;
   auto append = [&all](std::vector<CheckEntry> entries) {

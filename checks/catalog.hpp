@@ -14,6 +14,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "checks/functions.hpp"
@@ -23,8 +24,9 @@
 namespace w2v {
 
 // The reference loss of an instance when it has the structure that
-// checks/structured_fd.hpp exploits (naive softmax, negative sampling): the
-// exhaustive mode then differentiates every coordinate in O(V·d).
+// checks/structured_fd.hpp exploits (naive softmax, negative sampling, and
+// skip-gram over either): the exhaustive mode then differentiates every
+// coordinate in O(V·d).
 struct ReferenceStructure {
   ReferenceLossKind kind = ReferenceLossKind::naive_softmax;
   LossBlock block = LossBlock::outside_vectors;
@@ -36,6 +38,26 @@ struct ReferenceStructure {
     return {kind, center_vec, outside_idx, outside_vectors, negative_indices};
   }
 };
+
+struct SkipgramStructure {
+  ReferenceLossKind kind = ReferenceLossKind::naive_softmax;
+  SkipgramBlock block = SkipgramBlock::outside_vectors;
+  arma::uword center_idx = 0;
+  arma::mat center_vectors, outside_vectors;
+  arma::uvec context;
+  std::vector<arma::uvec> negatives_per_context;
+  SkipgramLossView view() const {
+    return {kind, center_idx, center_vectors, outside_vectors, context, negatives_per_context};
+  }
+};
+
+using LossStructure = std::variant<ReferenceStructure, SkipgramStructure>;
+
+// structured_central_differences (checks/structured_fd.hpp) of whichever loss
+// `structure` holds, at `coordinates` of its block (all when empty).
+NumericalGradient structured_central_differences(const LossStructure& structure,
+                                                 const FdOptions& options,
+                                                 arma::uvec coordinates = {});
 
 struct CheckInstance {
   arma::mat point;  // x: the parameter block the derivative is taken with respect to
@@ -55,7 +77,7 @@ struct CheckInstance {
   // getNegativeSamples can never return (it only happens at V=1). The
   // reference is checked on such cases; grading skips them with this reason.
   std::string outside_solution_contract;
-  std::optional<ReferenceStructure> structure;  // see ReferenceStructure
+  std::optional<LossStructure> structure;  // see ReferenceStructure
 };
 
 // Rows `rows` of a V×d matrix as sorted linear (column-major) indices.

@@ -74,12 +74,17 @@ struct HSweepPoint {
   double step = 0.0;
   double numeric = 0.0;
   double abs_error = 0.0;  // |analytic − numeric|
+  double reference_abs_error = 0.0;  // |reference analytic − numeric|
 };
 
 struct HSweep {
   std::size_t case_index = 0;  // the check's worst case
   arma::uword row = 0, col = 0;  // its worst entry
   double analytic = 0.0;
+  // The reference's analytic value at that entry; has_reference when it
+  // differs from `analytic` (the subject is not the reference there).
+  double reference_analytic = 0.0;
+  bool has_reference = false;
   std::vector<HSweepPoint> points;
 };
 
@@ -120,10 +125,13 @@ struct RunOptions {
   std::vector<std::string> only;   // check id selectors (empty: all)
   FdOptions fd;
   ComparisonOptions comparison;
-  // At most this many entries per case are probed; larger blocks get a seeded
-  // random subset (stated in the report as checked/parameters).
+  // Sampled mode probes at most this many entries per case, a seeded random
+  // subset of larger blocks (stated in the report as checked/parameters); auto
+  // mode checks blocks without structure up to this size exhaustively.
   std::size_t max_coordinates = 1024;
-  CheckMode mode = CheckMode::sampled;
+  // Every entry of every catalog block where structure makes it O(V·d)
+  // (checks/structured_fd.hpp); a sample can miss a single wrong entry.
+  CheckMode mode = CheckMode::automatic;
   unsigned threads = 0;            // exhaustive and fast modes; 0: one per hardware thread
   std::size_t fast_directions = 2;  // Gaussian directions per block test in fast mode
   GradingOptions grading;
@@ -133,6 +141,7 @@ struct RunResult {
   std::string tool_version;           // w2v-gradcheck version
   std::string started_at;             // ISO 8601 UTC, e.g. 2026-11-25T04:41:14Z
   std::string host;                   // machine name
+  std::string program = "w2v-gradcheck";  // how reproduce commands name the binary
   std::string subject = "reference";  // what was checked
   std::string mistake;                // --inject-mistake name, empty for the real subject
   // A graded solution: the grade arguments naming it ("--solution PATH",

@@ -33,15 +33,47 @@ arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_c
   return arma::sort(pool.head(max_coordinates));
 }
 
-namespace {
+std::size_t block_size(const CheckInstance& inst) {
+  return inst.coordinates.is_empty() ? inst.point.n_elem : inst.coordinates.n_elem;
+}
 
-CheckMode resolve_mode(const RunOptions& options, const CheckInstance& inst, std::size_t parameters) {
+bool has_structured_form(const CheckInstance& inst, const RunOptions& options) {
+  return inst.structure.has_value() && options.fd.stencil == Stencil::central;
+}
+
+CheckMode resolve_mode(const RunOptions& options, const CheckInstance& inst) {
   if (options.mode != CheckMode::automatic) return options.mode;
-  if (inst.structure && options.fd.stencil == Stencil::central) return CheckMode::exhaustive;
-  if (options.max_coordinates == 0 || parameters <= options.max_coordinates)
+  if (has_structured_form(inst, options)) return CheckMode::exhaustive;
+  if (options.max_coordinates == 0 || block_size(inst) <= options.max_coordinates)
     return CheckMode::exhaustive;
   return CheckMode::fast;
 }
+
+std::uint64_t coordinate_seed(const CheckEntry& entry, const ShapeCase& sc) {
+  return mix_seed(sc.seed, stream_id(entry.id));
+}
+
+NumericalGradient reference_numerical_gradient(const CheckInstance& inst, CheckMode mode,
+                                               const RunOptions& options,
+                                               std::uint64_t coordinate_seed) {
+  const Word2vecFunctions reference = reference_functions();
+  const std::function<double(const arma::mat&)> reference_loss =
+      [&inst, reference](const arma::mat& p) { return inst.loss(reference, p); };
+  if (mode == CheckMode::sampled) {
+    arma::mat x = inst.point;
+    return numerical_gradient(reference_loss, x, options.fd,
+                              coordinates_to_check(inst, options.max_coordinates, coordinate_seed));
+  }
+  if (mode != CheckMode::exhaustive)
+    throw std::invalid_argument(fmt::format(
+        "reference_numerical_gradient: mode {} has no entry-by-entry gradient", to_string(mode)));
+  const arma::uvec all = coordinates_to_check(inst, 0, 0);
+  if (has_structured_form(inst, options))
+    return structured_central_differences(*inst.structure, options.fd, all);
+  return numerical_gradient_parallel(reference_loss, inst.point, options.fd, all, options.threads);
+}
+
+namespace {
 
 // Fast mode: directional tests over the whole block; the localised entries
 // are then differentiated one by one, so a failure still names entries with
@@ -55,9 +87,12 @@ GradientComparison fast_comparison(CaseResult& r, const CheckInstance& inst,
   fast.seed = mix_seed(r.seed, 0xfa57);
   fast.safety = options.comparison.safety;
   fast.fd = options.fd;
-  const LineLossFactory line = structured
-                                   ? structured_line(inst.structure->view(), inst.structure->block)
-                                   : black_box_line(reference_loss, inst.point);
+  // Directional lines have a structured form for the word losses only; a
+  // skip-gram line re-evaluates the window loss.
+  const ReferenceStructure* word = structured ? std::get_if<ReferenceStructure>(&*inst.structure)
+                                              : nullptr;
+  const LineLossFactory line = word ? structured_line(word->view(), word->block)
+                                    : black_box_line(reference_loss, inst.point);
   const FastResult fr = fast_check(line, analytic, fast, inst.coordinates);
   r.evaluations += static_cast<long>(fr.evaluations);
   r.mode = fmt::format("fast ({} directional tests, worst ratio {:.2g}{}): {}", fr.tests,
@@ -73,7 +108,6 @@ GradientComparison fast_comparison(CaseResult& r, const CheckInstance& inst,
   }
   cmp.checked = r.parameters;
   if (!fr.passed && cmp.failing == 0) cmp.failing = 1;  // a block disagreed; nothing localised
-  if (cmp.failures.empty()) cmp.worst.tolerance = 1.0;  // ratio 0: no entry compared alone
   return cmp;
 }
 
@@ -156,27 +190,18 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& sc, const Word2vec
       r.skipped = inst.outside_solution_contract;
       return r;
     }
-    r.parameters = inst.coordinates.is_empty() ? inst.point.n_elem : inst.coordinates.n_elem;
-    const std::uint64_t coord_seed = mix_seed(sc.seed, stream_id(entry.id));
-    const arma::uvec coords = coordinates_to_check(inst, options.max_coordinates, coord_seed);
-
+    r.parameters = block_size(inst);
     const Word2vecFunctions reference = reference_functions();
-    const CheckMode mode = resolve_mode(options, inst, r.parameters);
-    const bool structured = inst.structure && options.fd.stencil == Stencil::central;
+    const CheckMode mode = resolve_mode(options, inst);
+    const bool structured = has_structured_form(inst, options);
     const std::function<double(const arma::mat&)> reference_loss =
         [&inst, reference](const arma::mat& p) { return inst.loss(reference, p); };
     NumericalGradient numeric;
-    if (mode == CheckMode::sampled) {
-      arma::mat x = inst.point;
-      numeric = numerical_gradient(reference_loss, x, options.fd, coords);
-      r.mode = "sampled";
-    } else if (mode == CheckMode::exhaustive) {
-      const arma::uvec all = coordinates_to_check(inst, 0, 0);
-      numeric = structured ? structured_central_differences(inst.structure->view(),
-                                                            inst.structure->block, options.fd, all)
-                           : numerical_gradient_parallel(reference_loss, inst.point, options.fd,
-                                                         all, options.threads);
-      r.mode = structured ? "exhaustive (structured)" : "exhaustive (black-box, threads)";
+    if (mode != CheckMode::fast) {
+      numeric = reference_numerical_gradient(inst, mode, options, coordinate_seed(entry, sc));
+      r.mode = mode == CheckMode::sampled ? "sampled"
+               : structured               ? "exhaustive (structured)"
+                                          : "exhaustive (black-box, threads)";
     }
     r.evaluations = numeric.evaluations;
 
@@ -216,13 +241,21 @@ HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecF
                const RunOptions& options) {
   HSweep sweep;
   sweep.case_index = worst.case_index;
-  sweep.row = worst.comparison.worst.row;
-  sweep.col = worst.comparison.worst.col;
   try {
     const CheckInstance inst = entry.make_instance(sample_shape(options.seed, worst.case_index));
-    const arma::uword i = worst.comparison.worst.index;
+    // A case that compared no entry alone (fast mode, passing) has no worst
+    // entry: sweep the block's first.
+    const arma::uword i = worst.comparison.has_worst ? worst.comparison.worst.index
+                          : inst.coordinates.is_empty() ? 0
+                                                        : inst.coordinates[0];
+    sweep.row = i % inst.point.n_rows;
+    sweep.col = i / inst.point.n_rows;
     sweep.analytic = inst.gradient(subject, inst.point)[i];
     const Word2vecFunctions reference = reference_functions();
+    // Against a wrong subject, the reference's own curve shows what a correct
+    // gradient draws at the same entry.
+    sweep.reference_analytic = inst.gradient(reference, inst.point)[i];
+    sweep.has_reference = !(sweep.reference_analytic == sweep.analytic);
     arma::mat x = inst.point;
     const double x0 = x[i];
     auto phi = [&](double t) {
@@ -231,11 +264,13 @@ HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecF
       x[i] = x0;
       return v;
     };
-    const double base = std::max(1.0, std::abs(x0));
+    // Powers of two, like step_for: x0 ± h is then exact.
+    const double base = std::exp2(std::round(std::log2(std::max(1.0, std::abs(x0)))));
     for (int k = 1; k <= 40; ++k) {
       const double h = std::ldexp(base, -k);
       const double numeric = (phi(h) - phi(-h)) / (2 * h);
-      sweep.points.push_back({h, numeric, std::abs(sweep.analytic - numeric)});
+      sweep.points.push_back({h, numeric, std::abs(sweep.analytic - numeric),
+                              std::abs(sweep.reference_analytic - numeric)});
     }
   } catch (const std::exception&) {
     sweep.points.clear();  // the case itself already recorded the error

@@ -23,8 +23,26 @@ CaseResult run_case(const CheckEntry& entry, const ShapeCase& shape_case,
 arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_coordinates,
                                 std::uint64_t seed);
 
-// Central differences over h = 2^-1 … 2^-40 (relative to max(1,|x|)) at the
-// worst entry of `worst`, which must be a case of `entry` in this run.
+// The mode run_case uses for `inst`: options.mode, with auto resolved to
+// exhaustive where the reference loss has a structured form (central stencil)
+// or the block has ≤ max_coordinates entries (0: any), else fast.
+CheckMode resolve_mode(const RunOptions& options, const CheckInstance& inst);
+
+// The seed of the sampled subset of a case's entries.
+std::uint64_t coordinate_seed(const CheckEntry& entry, const ShapeCase& sc);
+
+// The numerical gradient of the instance's reference loss that run_case
+// compares with in `mode`: sampled at coordinates_to_check(inst,
+// max_coordinates, coordinate_seed), or exhaustive at every entry of the block
+// (structure-aware where the loss allows it, else black-box over threads).
+// Throws std::invalid_argument for fast and auto, which have no such gradient.
+NumericalGradient reference_numerical_gradient(const CheckInstance& inst, CheckMode mode,
+                                               const RunOptions& options,
+                                               std::uint64_t coordinate_seed);
+
+// Central differences over h = 2^-1 … 2^-40 (times max(1,|x|) rounded to a
+// power of two) at the worst entry of `worst` (the block's first entry when
+// no entry was compared alone), which must be a case of `entry` in this run.
 HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecFunctions& subject,
                const RunOptions& options);
 

@@ -100,6 +100,16 @@ struct NegTerm {
   }
 };
 
+void require_finite(const arma::mat& parameter, const double (&delta)[kPoints],
+                    const Offsets& off, arma::uword index) {
+  for (int k = 0; k < kPoints; ++k)
+    if (!std::isfinite(delta[k]))
+      throw std::runtime_error(fmt::format(
+          "structured_central_differences: loss difference is {} at {} perturbed by {:+.3g}",
+          delta[k], describe_coordinate(parameter, index), off.t[k]));
+}
+
+// One word loss J(v_c, o, U) (naive softmax or negative sampling).
 class Engine {
  public:
   Engine(const ReferenceLossView& loss, LossBlock block, const FdOptions& options)
@@ -140,19 +150,44 @@ class Engine {
   const arma::mat& parameter() const {
     return block_ == LossBlock::center_vec ? static_cast<const arma::mat&>(v_) : U_;
   }
+  double loss() const { return loss_; }
 
   Derivative probe(arma::uword row, arma::uword col) const {
-    if (block_ == LossBlock::outside_vectors)
-      return kind_ == ReferenceLossKind::naive_softmax ? naive_outside(row, col)
-                                                       : neg_outside(row, col);
-    return kind_ == ReferenceLossKind::naive_softmax ? naive_center(row) : neg_center(row);
+    const bool outside = block_ == LossBlock::outside_vectors;
+    const double x0 = outside ? U_(row, col) : v_[row];
+    const double h = step(x0);
+    const Offsets off = offsets(x0, h);
+    double delta[kPoints];
+    if (outside)
+      outside_deltas(row, col, h, off, delta);
+    else
+      center_deltas(row, off, delta);
+    require_finite(parameter(), delta, off, outside ? row + col * U_.n_rows : row);
+    return finish(loss_, delta, h, ulps_);
   }
 
- private:
   double step(double x0) const {
     // step_for uses max(1, |x|): every |x| ≤ 1 shares h_unit (no log2/exp2).
     return std::abs(x0) <= 1.0 ? h_unit_ : step_for(x0, options_);
   }
+
+  // Δ_k = J(U + t_k e_{w,i}) − J(U) for the offsets `off` of step h.
+  void outside_deltas(arma::uword w, arma::uword i, double h, const Offsets& off,
+                      double (&delta)[kPoints]) const {
+    if (kind_ == ReferenceLossKind::naive_softmax)
+      naive_outside(w, i, h, off, delta);
+    else
+      neg_outside(w, i, h, off, delta);
+  }
+  // Δ_k = J(v_c + t_k e_i) − J(v_c).
+  void center_deltas(arma::uword i, const Offsets& off, double (&delta)[kPoints]) const {
+    if (kind_ == ReferenceLossKind::naive_softmax)
+      naive_center(i, off, delta);
+    else
+      neg_center(i, off, delta);
+  }
+
+ private:
 
   void prepare_naive() {
     scores_ = U_ * v_;
@@ -194,14 +229,6 @@ class Engine {
     }
   }
 
-  void require_finite(const double (&delta)[kPoints], const Offsets& off, arma::uword index) const {
-    for (int k = 0; k < kPoints; ++k)
-      if (!std::isfinite(delta[k]))
-        throw std::runtime_error(fmt::format(
-            "structured_central_differences: loss difference is {} at {} perturbed by {:+.3g}",
-            delta[k], describe_coordinate(parameter(), index), off.t[k]));
-  }
-
   // expm1(±t_k·v) for the outside block at column i, from the cache when the
   // offsets are the common ones.
   void outside_expm1(arma::uword i, double h, const Offsets& off, double (&e)[kPoints]) const {
@@ -214,10 +241,9 @@ class Engine {
 
   // J(U ± t e_{w,i}) − J(U) = −[w=o]δ + log1p(ŷ_w·expm1(δ)), δ = t·v_c[i]; for
   // w = o the equal form log1p((1 − ŷ_o)·expm1(−δ)) avoids cancelling −δ.
-  Derivative naive_outside(arma::uword w, arma::uword i) const {
-    const double x0 = U_(w, i), h = step(x0);
-    const Offsets off = offsets(x0, h);
-    double e[kPoints], delta[kPoints];
+  void naive_outside(arma::uword w, arma::uword i, double h, const Offsets& off,
+                     double (&delta)[kPoints]) const {
+    double e[kPoints];
     outside_expm1(i, h, off, e);
     const bool is_o = w == o_;
     const double coef = is_o ? q_o_ : p_[w];
@@ -226,8 +252,6 @@ class Engine {
       delta[k] = std::abs(d) > kDirectLimit ? naive_direct(w, d) - (is_o ? d : 0.0)
                                             : log1p_fast(coef * e[is_o ? opposite(k) : k]);
     }
-    require_finite(delta, off, w + i * U_.n_rows);
-    return finish(loss_, delta, h, ulps_);
   }
 
   // LSE(s + δ e_w) − LSE(s) = log Σ_j exp(log ŷ_j + [j=w]δ), max-shifted.
@@ -245,9 +269,7 @@ class Engine {
   //                         = log1p(Σ_{w≠o} ŷ_w·expm1(t·D_w)),  D_w = U[w,i] − U[o,i]:
   // the −t·U[o,i] of the loss is folded into the exponent, so nothing cancels
   // even when ŷ_o ≈ 1.
-  Derivative naive_center(arma::uword i) const {
-    const double x0 = v_[i], h = step(x0);
-    const Offsets off = offsets(x0, h);
+  void naive_center(arma::uword i, const Offsets& off, double (&delta)[kPoints]) const {
     const double* col = U_.colptr(i);
     const double uo = col[o_];
     const arma::uword V = U_.n_rows;
@@ -256,7 +278,6 @@ class Engine {
     double t_max = 0.0;
     for (const double t : off.t) t_max = std::max(t_max, std::abs(t));
 
-    double delta[kPoints];
     if (t_max * max_d <= kDirectLimit) {
       double sum[kPoints] = {0.0, 0.0, 0.0, 0.0};
       for (arma::uword w = 0; w < V; ++w) {
@@ -273,31 +294,22 @@ class Engine {
         delta[k] = m + std::log(sum);
       }
     }
-    require_finite(delta, off, i);
-    return finish(loss_, delta, h, ulps_);
   }
 
   // Only the shares of o and of the negatives depend on their rows; every other
   // row of U leaves the loss unchanged (Δ = 0 exactly, as in the black box).
-  Derivative neg_outside(arma::uword w, arma::uword i) const {
-    const double x0 = U_(w, i), h = step(x0);
-    const Offsets off = offsets(x0, h);
-    double delta[kPoints] = {0.0, 0.0, 0.0, 0.0};
-    if (term_of_[w] >= 0) {
-      const NegTerm& t = terms_[static_cast<std::size_t>(term_of_[w])];
-      double e[kPoints];
-      outside_expm1(i, h, off, e);
-      for (int k = 0; k < kPoints; ++k)
-        delta[k] = t.delta(off.t[k] * v_[i], e[k], e[opposite(k)]);
-      require_finite(delta, off, w + i * U_.n_rows);
-    }
-    return finish(loss_, delta, h, ulps_);
+  void neg_outside(arma::uword w, arma::uword i, double h, const Offsets& off,
+                   double (&delta)[kPoints]) const {
+    for (double& d : delta) d = 0.0;
+    if (term_of_[w] < 0) return;
+    const NegTerm& t = terms_[static_cast<std::size_t>(term_of_[w])];
+    double e[kPoints];
+    outside_expm1(i, h, off, e);
+    for (int k = 0; k < kPoints; ++k) delta[k] = t.delta(off.t[k] * v_[i], e[k], e[opposite(k)]);
   }
 
-  Derivative neg_center(arma::uword i) const {
-    const double x0 = v_[i], h = step(x0);
-    const Offsets off = offsets(x0, h);
-    double delta[kPoints] = {0.0, 0.0, 0.0, 0.0};
+  void neg_center(arma::uword i, const Offsets& off, double (&delta)[kPoints]) const {
+    for (double& d : delta) d = 0.0;
     for (const NegTerm& t : terms_) {
       const double u = U_(t.word, i);
       for (int k = 0; k < kPoints; ++k) {
@@ -305,8 +317,6 @@ class Engine {
         delta[k] += t.delta(d, expm1_fast(d), expm1_fast(-d));
       }
     }
-    require_finite(delta, off, i);
-    return finish(loss_, delta, h, ulps_);
   }
 
   ReferenceLossKind kind_;
@@ -327,12 +337,86 @@ class Engine {
   std::vector<int> term_of_;  // row → index into terms_, −1 for rows not in the loss
 };
 
-}  // namespace
+// The skip-gram window: one Engine per context word, all on v_c = row c of
+// the center vectors; a probe sums the terms' differences at the common
+// offsets and finishes once, on the window's loss.
+class SkipgramEngine {
+ public:
+  SkipgramEngine(const SkipgramLossView& loss, SkipgramBlock block, const FdOptions& options)
+      : block_(block),
+        C_(loss.center_vectors),
+        U_(loss.outside_vectors),
+        c_(loss.center_idx),
+        ulps_(options.roundoff_ulps) {
+    constexpr const char* fn = "structured_central_differences (skip-gram)";
+    if (C_.n_rows != U_.n_rows || C_.n_cols != U_.n_cols || C_.n_elem == 0)
+      throw std::invalid_argument(fmt::format(
+          "{}: center_vectors is {}x{} and outside_vectors is {}x{}; both must be V×d with "
+          "V ≥ 1, d ≥ 1",
+          fn, C_.n_rows, C_.n_cols, U_.n_rows, U_.n_cols));
+    detail::require_index(fn, "center_idx", c_, C_.n_rows);
+    const bool neg = loss.kind == ReferenceLossKind::neg_sampling;
+    if (neg && loss.negatives_per_context.size() != loss.context.n_elem)
+      throw std::invalid_argument(fmt::format("{}: {} context words but {} negatives lists", fn,
+                                              loss.context.n_elem,
+                                              loss.negatives_per_context.size()));
+    v_ = C_.row(c_).t();
+    const LossBlock word_block = block == SkipgramBlock::outside_vectors
+                                     ? LossBlock::outside_vectors
+                                     : LossBlock::center_vec;
+    static const arma::uvec no_negatives;
+    // Engines hold references to v_: reserve so that none is ever moved.
+    terms_.reserve(loss.context.n_elem);
+    for (arma::uword j = 0; j < loss.context.n_elem; ++j) {
+      detail::require_index(fn, fmt::format("context[{}]", j), loss.context[j], U_.n_rows);
+      terms_.emplace_back(ReferenceLossView{loss.kind, v_, loss.context[j], U_,
+                                            neg ? loss.negatives_per_context[j] : no_negatives},
+                          word_block, options);
+      loss_ += terms_.back().loss();
+    }
+    step_options_ = options;
+  }
+  SkipgramEngine(const SkipgramEngine&) = delete;
+  SkipgramEngine& operator=(const SkipgramEngine&) = delete;
 
-NumericalGradient structured_central_differences(const ReferenceLossView& loss, LossBlock block,
-                                                 const FdOptions& options,
-                                                 arma::uvec coordinates) {
-  const Engine engine(loss, block, options);
+  const arma::mat& parameter() const {
+    return block_ == SkipgramBlock::outside_vectors ? U_ : C_;
+  }
+
+  Derivative probe(arma::uword row, arma::uword col) const {
+    const bool outside = block_ == SkipgramBlock::outside_vectors;
+    const double x0 = outside ? U_(row, col) : C_(row, col);
+    const double h = terms_.empty() ? step_for(x0, step_options_) : terms_.front().step(x0);
+    const Offsets off = offsets(x0, h);
+    double delta[kPoints] = {0.0, 0.0, 0.0, 0.0};
+    if (outside || row == c_) {
+      for (const Engine& t : terms_) {
+        double d[kPoints];
+        if (outside)
+          t.outside_deltas(row, col, h, off, d);
+        else
+          t.center_deltas(col, off, d);
+        for (int k = 0; k < kPoints; ++k) delta[k] += d[k];
+      }
+    }
+    require_finite(parameter(), delta, off, row + col * parameter().n_rows);
+    return finish(loss_, delta, h, ulps_);
+  }
+
+ private:
+  SkipgramBlock block_;
+  const arma::mat& C_;
+  const arma::mat& U_;
+  arma::uword c_;
+  double ulps_;
+  FdOptions step_options_;
+  double loss_ = 0.0;
+  arma::vec v_;               // row c of C_; the terms refer to it
+  std::vector<Engine> terms_;  // one per context word, in window order
+};
+
+template <class EngineT>
+NumericalGradient central_differences_at(const EngineT& engine, arma::uvec coordinates) {
   const arma::mat& x = engine.parameter();
   if (coordinates.is_empty()) coordinates = arma::regspace<arma::uvec>(0, x.n_elem - 1);
   NumericalGradient g;
@@ -356,12 +440,9 @@ NumericalGradient structured_central_differences(const ReferenceLossView& loss, 
   return g;
 }
 
-GradientComparison structured_exhaustive_check(const ReferenceLossView& loss, LossBlock block,
-                                               const arma::mat& analytic,
-                                               const FdOptions& options,
-                                               const ComparisonOptions& comparison,
-                                               unsigned threads) {
-  const Engine engine(loss, block, options);
+template <class EngineT>
+GradientComparison exhaustive_check(const EngineT& engine, const arma::mat& analytic,
+                                    const ComparisonOptions& comparison, unsigned threads) {
   const arma::mat& x = engine.parameter();
   if (analytic.n_rows != x.n_rows || analytic.n_cols != x.n_cols)
     throw std::invalid_argument(fmt::format(
@@ -399,6 +480,36 @@ GradientComparison structured_exhaustive_check(const ReferenceLossView& loss, Lo
     if (e) std::rethrow_exception(e);
   for (unsigned part = 1; part < parts; ++part) acc[0].merge(acc[part]);
   return acc[0].result();
+}
+
+}  // namespace
+
+NumericalGradient structured_central_differences(const ReferenceLossView& loss, LossBlock block,
+                                                 const FdOptions& options,
+                                                 arma::uvec coordinates) {
+  return central_differences_at(Engine(loss, block, options), std::move(coordinates));
+}
+
+NumericalGradient structured_central_differences(const SkipgramLossView& loss,
+                                                 SkipgramBlock block, const FdOptions& options,
+                                                 arma::uvec coordinates) {
+  return central_differences_at(SkipgramEngine(loss, block, options), std::move(coordinates));
+}
+
+GradientComparison structured_exhaustive_check(const ReferenceLossView& loss, LossBlock block,
+                                               const arma::mat& analytic,
+                                               const FdOptions& options,
+                                               const ComparisonOptions& comparison,
+                                               unsigned threads) {
+  return exhaustive_check(Engine(loss, block, options), analytic, comparison, threads);
+}
+
+GradientComparison structured_exhaustive_check(const SkipgramLossView& loss, SkipgramBlock block,
+                                               const arma::mat& analytic,
+                                               const FdOptions& options,
+                                               const ComparisonOptions& comparison,
+                                               unsigned threads) {
+  return exhaustive_check(SkipgramEngine(loss, block, options), analytic, comparison, threads);
 }
 
 }  // namespace w2v

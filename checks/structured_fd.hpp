@@ -19,6 +19,8 @@
 //       loss, w2v::LossBlock::outside_vectors, analytic, fd, cmp, 2);
 #include <armadillo>
 
+#include <vector>
+
 #include "checks/error_metrics.hpp"
 #include "checks/finite_difference.hpp"
 
@@ -53,6 +55,36 @@ NumericalGradient structured_central_differences(const ReferenceLossView& loss, 
 // `threads` (0: one per hardware thread) as contiguous index ranges merged in
 // order, so the result does not depend on the thread count.
 GradientComparison structured_exhaustive_check(const ReferenceLossView& loss, LossBlock block,
+                                               const arma::mat& analytic,
+                                               const FdOptions& options,
+                                               const ComparisonOptions& comparison,
+                                               unsigned threads);
+
+// Skip-gram over one window (DESIGN.md §1 f): J_sg = Σ_j J(v_c, o_j, U) with
+// v_c = row c of center_vectors, every term sharing the scores s = U v_c. A
+// coordinate of U changes one score in each term (O(m) in all); row c of the
+// center vectors changes every score (O(m·V) or O(m·K)); any other row of
+// the center vectors does not enter the loss, so its differences are exactly
+// 0, as they are in the black box (whose error estimate is then the round-off
+// bound alone). Non-owning, like ReferenceLossView.
+struct SkipgramLossView {
+  ReferenceLossKind kind;
+  arma::uword center_idx;
+  const arma::mat& center_vectors;   // (V, d), row w = v_w
+  const arma::mat& outside_vectors;  // (V, d), row w = u_w
+  const arma::uvec& context;         // o_j for each window position; repeats count
+  // neg_sampling: negatives_per_context[j] for context word j; ignored for naive.
+  const std::vector<arma::uvec>& negatives_per_context;
+};
+enum class SkipgramBlock { center_vectors, outside_vectors };
+
+// As above, for the skip-gram loss; the block is center_vectors or
+// outside_vectors (both V×d). Throws std::invalid_argument for mismatched
+// shapes, an index out of range or a missing negatives list.
+NumericalGradient structured_central_differences(const SkipgramLossView& loss,
+                                                 SkipgramBlock block, const FdOptions& options,
+                                                 arma::uvec coordinates = {});
+GradientComparison structured_exhaustive_check(const SkipgramLossView& loss, SkipgramBlock block,
                                                const arma::mat& analytic,
                                                const FdOptions& options,
                                                const ComparisonOptions& comparison,

@@ -44,6 +44,14 @@ CheckEntry skipgram_entry(WordLossKind kind, Block block) {
       if (arma::any(negs[j] == ctx[j]))
         inst.outside_solution_contract =
             "the negatives of a context word contain that word (V=1), which a solution's sampler rejects";
+    const ReferenceLossKind structure_kind = kind == WordLossKind::naive_softmax
+                                                 ? ReferenceLossKind::naive_softmax
+                                                 : ReferenceLossKind::neg_sampling;
+    inst.structure = SkipgramStructure{
+        structure_kind,
+        block == Block::outside ? SkipgramBlock::outside_vectors : SkipgramBlock::center_vectors,
+        c, in.center_vectors, in.outside_vectors, ctx,
+        kind == WordLossKind::neg_sampling ? negs : std::vector<arma::uvec>{}};
     if (block == Block::outside) {
       const arma::mat C = in.center_vectors;
       inst.point = in.outside_vectors;
@@ -51,7 +59,7 @@ CheckEntry skipgram_entry(WordLossKind kind, Block block) {
         return f.skipgram(c, ctx, C, U, kind, negs).loss;
       };
       inst.gradient = [=](const Word2vecFunctions& f, const arma::mat& U) -> arma::mat {
-        return f.skipgram(c, ctx, C, U, kind, negs).grad_outside;
+        return grad_outside_of(f.skipgram(c, ctx, C, U, kind, negs));
       };
       return inst;
     }
@@ -61,7 +69,7 @@ CheckEntry skipgram_entry(WordLossKind kind, Block block) {
       return f.skipgram(c, ctx, C, U, kind, negs).loss;
     };
     inst.gradient = [=](const Word2vecFunctions& f, const arma::mat& C) -> arma::mat {
-      return f.skipgram(c, ctx, C, U, kind, negs).grad_center_vectors;
+      return grad_center_vectors_of(f.skipgram(c, ctx, C, U, kind, negs));
     };
     if (block == Block::center_row) {
       inst.coordinates = row_entries(V, d, {c});

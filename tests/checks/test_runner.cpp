@@ -147,6 +147,7 @@ BOOST_AUTO_TEST_CASE(reference_passes_with_right_counts_and_progress) {
 BOOST_AUTO_TEST_CASE(selected_cases_and_max_coordinates) {
   w2v::RunOptions opts = options(42, 200, {"c.naive.dU"});
   opts.cases = {15, 3};
+  opts.mode = w2v::CheckMode::sampled;
   opts.max_coordinates = 5;
   const w2v::RunResult run = w2v::run_checks(w2v::catalog(), w2v::reference_functions(), opts);
   BOOST_TEST_REQUIRE(run.checks.size() == 1u);

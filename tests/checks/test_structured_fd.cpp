@@ -25,6 +25,7 @@
 #include "checks/structured_fd.hpp"
 #include "reference/naive_softmax.hpp"
 #include "reference/neg_sampling.hpp"
+#include "reference/skipgram.hpp"
 
 namespace {
 
@@ -471,6 +472,198 @@ BOOST_AUTO_TEST_CASE(bad_arguments_throw) {
                                    in.outside_vectors, bad_neg};
   BOOST_CHECK_THROW(w2v::structured_central_differences(neg, LossBlock::center_vec, {}),
                     std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Skip-gram (structured_fd.hpp, SkipgramLossView): the window's structured
+// differences are the black box's on the reference skipgram(), for both word
+// losses and both blocks, at sampled entries of U, of row c and of other
+// rows of the center vectors (where both give exactly 0).
+BOOST_AUTO_TEST_SUITE(structured_fd_skipgram)
+
+using w2v::SkipgramBlock;
+
+struct Window {
+  const w2v::Word2vecInputs& in;
+  ReferenceLossKind kind;
+  std::vector<arma::uvec> negatives() const {
+    return kind == ReferenceLossKind::neg_sampling ? in.negatives_per_context
+                                                   : std::vector<arma::uvec>{};
+  }
+  double loss(const arma::mat& C, const arma::mat& U) const {
+    const w2v::WordLoss word = kind == ReferenceLossKind::naive_softmax
+                                   ? w2v::naive_softmax_word_loss()
+                                   : w2v::neg_sampling_word_loss(in.negatives_per_context);
+    return w2v::skipgram(in.center_idx, in.context, C, U, word).loss;
+  }
+  long double loss_ld(const arma::mat& C, const arma::mat& U) const {
+    const arma::vec v = C.row(in.center_idx).t();
+    long double j = 0.0L;
+    for (arma::uword k = 0; k < in.context.n_elem; ++k)
+      j += reference_ld(kind, v, in.context[k], U,
+                        kind == ReferenceLossKind::neg_sampling ? in.negatives_per_context[k]
+                                                                : arma::uvec{});
+    return j;
+  }
+};
+
+// Entries of U (rows of the context words first), of row c and of two other
+// rows of the center vectors.
+arma::uvec window_coordinates(const w2v::Word2vecInputs& in, SkipgramBlock block,
+                              std::mt19937_64& rng) {
+  const arma::uword V = in.outside_vectors.n_rows, n = in.outside_vectors.n_elem;
+  std::vector<arma::uword> c;
+  if (block == SkipgramBlock::outside_vectors) {
+    for (const arma::uword w : in.context) c.push_back(w);
+    for (std::size_t k = 0; k < kProbesPerBlock; ++k) c.push_back(rng() % n);
+  } else {
+    const arma::uword d = n / V;
+    for (arma::uword i = 0; i < d; ++i) c.push_back(in.center_idx + i * V);
+    for (std::size_t k = 0; k < 2 && V > 1; ++k) c.push_back(rng() % n);
+  }
+  std::sort(c.begin(), c.end());
+  c.erase(std::unique(c.begin(), c.end()), c.end());
+  return arma::uvec(c);
+}
+
+BOOST_AUTO_TEST_CASE(agrees_with_black_box_and_extended_precision) {
+  std::size_t probes = 0, zero_rows = 0;
+  double worst_value = 0.0, worst_ld = 0.0;
+  for (const Problem& p : problems(kShapes)) {
+    std::mt19937_64 rng(w2v::mix_seed(p.sc.seed, w2v::stream_id("structured_fd skipgram")));
+    const arma::mat& C = p.in.center_vectors;
+    const arma::mat& U = p.in.outside_vectors;
+    for (const ReferenceLossKind kind : kKinds)
+      for (const SkipgramBlock block :
+           {SkipgramBlock::center_vectors, SkipgramBlock::outside_vectors}) {
+        const Window win{p.in, kind};
+        const std::vector<arma::uvec> negs = win.negatives();
+        const w2v::SkipgramLossView view{kind, p.in.center_idx, C, U, p.in.context, negs};
+        const arma::uvec coords = window_coordinates(p.in, block, rng);
+        const w2v::NumericalGradient s =
+            w2v::structured_central_differences(view, block, w2v::FdOptions{}, coords);
+        const bool outside = block == SkipgramBlock::outside_vectors;
+        arma::mat x = outside ? U : C;
+        const w2v::NumericalGradient b = w2v::numerical_gradient(
+            [&](const arma::mat& m) { return outside ? win.loss(C, m) : win.loss(m, U); }, x,
+            w2v::FdOptions{}, coords);
+        const long double j0 = win.loss_ld(C, U);
+        x = outside ? U : C;
+        const w2v::NumericalGradient ld = w2v::numerical_gradient(
+            [&](const arma::mat& m) {
+              return static_cast<double>((outside ? win.loss_ld(C, m) : win.loss_ld(m, U)) - j0);
+            },
+            x, w2v::FdOptions{}, coords);
+        const double loss = std::abs(win.loss(C, U));
+        const char* block_name = outside ? "outside_vectors" : "center_vectors";
+        for (const arma::uword i : coords) {
+          ++probes;
+          const bool other_row = !outside && i % C.n_rows != p.in.center_idx;
+          if (other_row) {
+            ++zero_rows;
+            if (s.value[i] != 0.0 || b.value[i] != 0.0 || s.error_estimate[i] != b.error_estimate[i])
+              BOOST_ERROR(fmt::format("{} skip-gram {} coordinate {} (not row c): structured {} "
+                                      "(e {:.3g}) vs black box {} (e {:.3g}) ({})",
+                                      name(kind), block_name, w2v::describe_coordinate(C, i),
+                                      s.value[i], s.error_estimate[i], b.value[i],
+                                      b.error_estimate[i], p.where()));
+            continue;
+          }
+          const double noise =
+              kNoiseUlps * std::numeric_limits<double>::epsilon() * std::max(1.0, loss) / b.step[i];
+          const double value_ratio = std::abs(s.value[i] - b.value[i]) /
+                                     (kValueTol * std::max(1.0, std::abs(b.value[i])) + noise);
+          const double ld_ratio = std::abs(s.value[i] - ld.value[i]) /
+                                  (kValueTol * std::max(1.0, std::abs(ld.value[i])));
+          worst_value = std::max(worst_value, value_ratio);
+          if (std::numeric_limits<long double>::digits >= 64) worst_ld = std::max(worst_ld, ld_ratio);
+          if (value_ratio > 1.0 || s.step[i] != b.step[i] ||
+              (std::numeric_limits<long double>::digits >= 64 && ld_ratio > 1.0))
+            BOOST_ERROR(fmt::format(
+                "{} skip-gram {} coordinate {}: structured {:.17g} (h {:.3g}) vs black box "
+                "{:.17g} (h {:.3g}, {:.3g}× the bound) vs extended precision {:.17g} ({:.3g}× "
+                "the 1e-9 bound) ({})",
+                name(kind), block_name, w2v::describe_coordinate(b.value, i), s.value[i],
+                s.step[i], b.value[i], b.step[i], value_ratio, ld.value[i], ld_ratio, p.where()));
+        }
+      }
+  }
+  BOOST_TEST_MESSAGE(fmt::format("{} skip-gram probes ({} outside row c); worst value / bound "
+                                 "{:.3g}, vs extended precision {:.3g}",
+                                 probes, zero_rows, worst_value, worst_ld));
+  BOOST_TEST(probes > 10000u);
+  BOOST_TEST(zero_rows > 100u);
+}
+
+BOOST_AUTO_TEST_CASE(exhaustive_check_passes_reference_and_flags_a_wrong_entry) {
+  for (const Problem& p : problems(40)) {
+    for (const ReferenceLossKind kind : kKinds) {
+      const Window win{p.in, kind};
+      const std::vector<arma::uvec> negs = win.negatives();
+      const w2v::WordLoss word = kind == ReferenceLossKind::naive_softmax
+                                     ? w2v::naive_softmax_word_loss()
+                                     : w2v::neg_sampling_word_loss(p.in.negatives_per_context);
+      const w2v::SkipgramResult r = w2v::skipgram(p.in.center_idx, p.in.context,
+                                                  p.in.center_vectors, p.in.outside_vectors, word);
+      const w2v::SkipgramLossView view{kind, p.in.center_idx, p.in.center_vectors,
+                                       p.in.outside_vectors, p.in.context, negs};
+      BOOST_TEST_CONTEXT(name(kind) << " " << p.where()) {
+        const w2v::GradientComparison ok_u = w2v::structured_exhaustive_check(
+            view, SkipgramBlock::outside_vectors, r.grad_outside, w2v::FdOptions{},
+            w2v::ComparisonOptions{}, 2);
+        const w2v::GradientComparison ok_c = w2v::structured_exhaustive_check(
+            view, SkipgramBlock::center_vectors, r.grad_center_vectors, w2v::FdOptions{},
+            w2v::ComparisonOptions{}, 2);
+        BOOST_TEST(ok_u.passed(), show(ok_u));
+        BOOST_TEST(ok_c.passed(), show(ok_c));
+        BOOST_TEST(ok_u.checked == p.in.outside_vectors.n_elem);
+        // One entry of row o (first context word) off by 1e-3 of its size
+        // (at least 1e-6) must be the only failure.
+        arma::mat wrong = r.grad_outside;
+        const arma::uword o = p.in.context[0];
+        wrong(o, 0) += std::max(1e-6, 1e-3 * std::abs(wrong(o, 0)));
+        const w2v::GradientComparison bad = w2v::structured_exhaustive_check(
+            view, SkipgramBlock::outside_vectors, wrong, w2v::FdOptions{},
+            w2v::ComparisonOptions{}, 2);
+        BOOST_TEST(bad.failing == 1u, show(bad));
+        BOOST_TEST(bad.worst.row == o);
+        BOOST_TEST(bad.worst.col == 0u);
+      }
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_windows_throw) {
+  const Problem p = problems(6).back();
+  const std::vector<arma::uvec> none;
+  const arma::uvec out_of_range = {p.in.outside_vectors.n_rows};
+  const w2v::SkipgramLossView missing_negatives{ReferenceLossKind::neg_sampling, p.in.center_idx,
+                                                p.in.center_vectors, p.in.outside_vectors,
+                                                p.in.context, none};
+  BOOST_CHECK_THROW(w2v::structured_central_differences(
+                        missing_negatives, SkipgramBlock::outside_vectors, w2v::FdOptions{}),
+                    std::invalid_argument);
+  const w2v::SkipgramLossView bad_context{ReferenceLossKind::naive_softmax, p.in.center_idx,
+                                          p.in.center_vectors, p.in.outside_vectors,
+                                          out_of_range, none};
+  BOOST_CHECK_THROW(w2v::structured_central_differences(
+                        bad_context, SkipgramBlock::outside_vectors, w2v::FdOptions{}),
+                    std::invalid_argument);
+  const arma::mat wrong_shape(p.in.center_vectors.n_rows + 1, p.in.center_vectors.n_cols,
+                              arma::fill::zeros);
+  const w2v::SkipgramLossView mismatched{ReferenceLossKind::naive_softmax, p.in.center_idx,
+                                         wrong_shape, p.in.outside_vectors, p.in.context, none};
+  BOOST_CHECK_THROW(w2v::structured_central_differences(
+                        mismatched, SkipgramBlock::center_vectors, w2v::FdOptions{}),
+                    std::invalid_argument);
+  w2v::FdOptions four;
+  four.stencil = w2v::Stencil::four_point;
+  const w2v::SkipgramLossView fine{ReferenceLossKind::naive_softmax, p.in.center_idx,
+                                   p.in.center_vectors, p.in.outside_vectors, p.in.context, none};
+  BOOST_CHECK_THROW(
+      w2v::structured_central_differences(fine, SkipgramBlock::outside_vectors, four),
+      std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,14 +1,17 @@
 // Self-test of the harness: over ≥ 10,000 randomized cases (catalog entry ×
 // seeded shape, saturating shapes included) the correct reference is never
 // flagged, and every deliberately wrong variant is flagged on every case where
-// it really differs from the truth.
+// it really differs from the truth. The numerical gradient is the one the CLI
+// compares with by default (RunOptions{}: mode auto, which must resolve to
+// every entry of every block here).
 //
-// "Really differs" is stated, not implied: some probed entry of the wrong
-// gradient is further than 2·tolerance from the exact reference gradient
-// (tolerance = safety·e from the numerical error estimate, error_metrics.hpp).
-// Below that the wrong value is inside the numerical noise band and no
-// finite-difference check can promise to see it; such cases are counted as
-// "indistinguishable", so the report says how often that happens.
+// "Really differs" is stated, not implied: some entry of the block — any
+// entry, probed or not — of the wrong gradient is further than 2·tolerance
+// from the exact reference gradient (tolerance = safety·e from the numerical
+// error estimate, error_metrics.hpp). Below that the wrong value is inside
+// the numerical noise band and no finite-difference check can promise to see
+// it; such cases are counted as "indistinguishable", so the report says how
+// often that happens.
 #define BOOST_TEST_MODULE wrong_gradients
 #include <boost/test/unit_test.hpp>
 
@@ -26,7 +29,6 @@ namespace {
 
 constexpr std::uint64_t kSeed = 7;        // not the CLI default: new shapes
 constexpr std::size_t kShapes = 640;      // × 17 entries − V=1 skips ≥ 10,000 cases
-constexpr std::size_t kMaxCoordinates = 256;
 
 struct VariantTally {
   std::size_t differs = 0, flagged_when_differs = 0, indistinguishable = 0, identical = 0;
@@ -39,10 +41,10 @@ BOOST_AUTO_TEST_CASE(reference_never_flagged_and_every_wrong_variant_caught) {
   const auto entries = w2v::catalog();
   const auto variants = w2v::wrong_variants();
   const w2v::Word2vecFunctions reference = w2v::reference_functions();
-  const w2v::FdOptions fd;
-  const w2v::ComparisonOptions cmp;
+  const w2v::RunOptions options;  // the CLI's defaults
+  const w2v::ComparisonOptions& cmp = options.comparison;
 
-  std::size_t cases = 0, false_alarms = 0;
+  std::size_t cases = 0, false_alarms = 0, entries_checked = 0;
   double worst_reference_ratio = 0.0;  // max |analytic − numeric| / e on the reference
   std::string worst_reference_where;
   std::vector<VariantTally> tally(variants.size());
@@ -55,11 +57,14 @@ BOOST_AUTO_TEST_CASE(reference_never_flagged_and_every_wrong_variant_caught) {
       ++cases;
       const std::string where = fmt::format("{} case {} (seed {}, run seed {}, shape {})",
                                             entry.id, k, sc.seed, kSeed, sc.shape.describe());
-      const arma::uvec coords = w2v::coordinates_to_check(
-          inst, kMaxCoordinates, w2v::mix_seed(sc.seed, w2v::stream_id(entry.id)));
-      arma::mat x = inst.point;
-      const w2v::NumericalGradient numeric = w2v::numerical_gradient(
-          [&](const arma::mat& p) { return inst.loss(reference, p); }, x, fd, coords);
+      const w2v::CheckMode mode = w2v::resolve_mode(options, inst);
+      BOOST_TEST_REQUIRE((mode == w2v::CheckMode::exhaustive),
+                         "the default mode does not check every entry: " << where);
+      const w2v::NumericalGradient numeric = w2v::reference_numerical_gradient(
+          inst, mode, options, w2v::coordinate_seed(entry, sc));
+      const arma::uvec coords = w2v::coordinates_to_check(inst, 0, 0);
+      BOOST_TEST_REQUIRE(numeric.coordinates.n_elem == coords.n_elem, where);
+      entries_checked += coords.n_elem;
 
       const arma::mat truth = inst.gradient(reference, inst.point);
       const w2v::GradientComparison ref_cmp = w2v::compare_gradients(truth, numeric, cmp);
@@ -102,9 +107,9 @@ BOOST_AUTO_TEST_CASE(reference_never_flagged_and_every_wrong_variant_caught) {
   }
 
   std::cout << fmt::format(
-      "self-test: {} cases (run seed {}, {} shapes × {} checks, ≤ {} entries each)\n"
+      "self-test: {} cases (run seed {}, {} shapes × {} checks, every entry: {} in all)\n"
       "reference: {} false alarms; worst |analytic − numeric| / e = {:.3g} (safety {}) at {}\n",
-      cases, kSeed, kShapes, entries.size(), kMaxCoordinates, false_alarms, worst_reference_ratio,
+      cases, kSeed, kShapes, entries.size(), entries_checked, false_alarms, worst_reference_ratio,
       cmp.safety, worst_reference_where);
   std::cout << fmt::format("{:<20} {:>8} {:>8} {:>18} {:>10}\n", "variant", "differs", "flagged",
                            "indistinguishable", "identical");
