@@ -37,15 +37,16 @@ void ComparisonAccumulator::add(arma::uword index, arma::uword row, arma::uword 
   const bool finite = std::isfinite(abs_error);
   // NaN never compares greater, so track non-finite entries explicitly.
   const double ratio = finite ? abs_error / tolerance : std::numeric_limits<double>::infinity();
+  const bool passed = std::isfinite(analytic) && abs_error <= tolerance;  // EntryError::passed
   if (finite) {
     out_.max_abs_error = std::max(out_.max_abs_error, abs_error);
-    out_.max_rel_error = std::max(out_.max_rel_error, rel_error);
+    if (!passed || std::max(std::abs(analytic), std::abs(numeric)) > tolerance)
+      out_.max_rel_error = std::max(out_.max_rel_error, rel_error);
     out_.max_reldiff = std::max(out_.max_reldiff, reldiff);
   } else {
     out_.max_abs_error = out_.max_rel_error = out_.max_reldiff =
         std::numeric_limits<double>::infinity();
   }
-  const bool passed = std::isfinite(analytic) && abs_error <= tolerance;  // EntryError::passed
   // The full entry is built only when kept: the structured check adds 30M.
   if (ratio > worst_ratio_ || !passed) {
     const EntryError e{index,     row,       col,     analytic,  numeric,
@@ -53,6 +54,7 @@ void ComparisonAccumulator::add(arma::uword index, arma::uword row, arma::uword 
     if (ratio > worst_ratio_) {
       worst_ratio_ = ratio;
       out_.worst = e;
+      out_.has_worst = true;
     }
     if (!passed) {
       ++out_.failing;
@@ -69,6 +71,7 @@ void ComparisonAccumulator::merge(const ComparisonAccumulator& other) {
   if (other.worst_ratio_ > worst_ratio_) {
     worst_ratio_ = other.worst_ratio_;
     out_.worst = b.worst;
+    out_.has_worst = true;
   }
   // The maxima never hold NaN (add skips it), so max is associative here.
   out_.max_abs_error = std::max(out_.max_abs_error, b.max_abs_error);

@@ -10,6 +10,11 @@
 // built from the finite-difference error estimate only — never from g — so a
 // wrong gradient cannot widen its own tolerance.
 //
+// Aggregates are maxima over the compared entries, except that max_rel_error
+// skips passing entries with max(|g|, |n|) ≤ tolerance: such an entry is
+// within the numerical noise, and its relative error says nothing (a
+// saturated ŷ_w ≈ 1e-30 against a numerical 0 has rel_error 1).
+//
 //   auto cmp = w2v::compare_gradients(analytic, numeric, w2v::ComparisonOptions{});
 //   if (!cmp.passed()) std::cout << cmp.worst.abs_error;
 #include <armadillo>
@@ -50,8 +55,10 @@ struct EntryError {
 struct GradientComparison {
   std::size_t checked = 0;    // entries compared
   std::size_t failing = 0;    // entries over tolerance or non-finite
-  EntryError worst;           // largest abs_error / tolerance
-  double max_abs_error = 0.0, max_rel_error = 0.0, max_reldiff = 0.0;
+  EntryError worst;           // largest abs_error / tolerance (when has_worst)
+  bool has_worst = false;     // false when no entry was compared one by one (fast mode)
+  double max_abs_error = 0.0, max_reldiff = 0.0;
+  double max_rel_error = 0.0;  // over entries above the noise (see the top of this file)
   double max_error_floor = 0.0;  // largest e (numerical error estimate)
   std::vector<EntryError> failures;  // first keep_failures failing entries
   bool passed() const { return failing == 0; }

@@ -65,8 +65,12 @@ const CaseResult* CheckResult::worst_case() const {
       case CaseStatus::skipped: continue;
       case CaseStatus::error: ratio = std::numeric_limits<double>::infinity(); break;
       default:
-        ratio = c.comparison.worst.tolerance > 0 ? c.comparison.worst.abs_error / c.comparison.worst.tolerance
-                                                 : std::numeric_limits<double>::infinity();
+        if (!c.comparison.has_worst)  // fast mode: no entry compared alone
+          ratio = c.comparison.passed() ? 0.0 : std::numeric_limits<double>::infinity();
+        else
+          ratio = c.comparison.worst.tolerance > 0
+                      ? c.comparison.worst.abs_error / c.comparison.worst.tolerance
+                      : std::numeric_limits<double>::infinity();
         if (c.loss.checked && !c.loss.passed())
           ratio = std::max(ratio, c.loss.tolerance > 0 && std::isfinite(c.loss.abs_error)
                                       ? c.loss.abs_error / c.loss.tolerance
@@ -152,8 +156,22 @@ std::string grading_summary(const CaseResult& c) {
   return out;
 }
 
+namespace {
+
+// POSIX shell quoting, only where needed: the command is meant to be pasted.
+std::string shell_word(const std::string& word) {
+  if (!word.empty() && word.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                              "0123456789_./-+=:,@%") == std::string::npos)
+    return word;
+  std::string quoted = "'";
+  for (const char ch : word) quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+  return quoted + "'";
+}
+
+}  // namespace
+
 std::string reproduce_command(const RunResult& run, const CheckResult& check, const CaseResult& c) {
-  std::string cmd = fmt::format("w2v-gradcheck{} --seed {} --only {} --case {}",
+  std::string cmd = fmt::format("{}{} --seed {} --only {} --case {}", shell_word(run.program),
                                 run.solution_args.empty() ? "" : " grade " + run.solution_args,
                                 run.options.seed, check.id, c.case_index);
   if (!run.mistake.empty()) cmd += fmt::format(" --inject-mistake {}", run.mistake);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
@@ -30,6 +31,8 @@ namespace {
 
 constexpr int kExitUsage = 2;
 
+// An empty piece ("--only ''", "b,,c") would silently widen the selection to
+// every check, so it is an error.
 std::vector<std::string> split_ids(const std::vector<std::string>& raw) {
   std::vector<std::string> out;
   for (const std::string& item : raw) {
@@ -37,12 +40,42 @@ std::vector<std::string> split_ids(const std::vector<std::string>& raw) {
     while (start <= item.size()) {
       const std::size_t comma = item.find(',', start);
       const std::string id = item.substr(start, comma - start);
-      if (!id.empty()) out.push_back(id);
+      if (id.empty())
+        throw std::invalid_argument(fmt::format(
+            "--only '{}': empty check id (give ids or prefixes, e.g. --only b.naive.dv_c,f.neg)",
+            item));
+      out.push_back(id);
       if (comma == std::string::npos) break;
       start = comma + 1;
     }
   }
   return out;
+}
+
+// CLI11 reads "-1" into an unsigned option as 2^64 − 1, and its range
+// validators print DBL_MAX in full; these say what is wrong in words.
+const CLI::Validator kWholeNumber(
+    [](std::string& s) -> std::string {
+      if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
+        return fmt::format("expected a whole number ≥ 0, got '{}'", s);
+      if (s.size() > 19 && s > "18446744073709551615")
+        return fmt::format("'{}' is too large", s);
+      return {};
+    },
+    "UINT");
+
+CLI::Validator real_above(double lower, bool inclusive) {
+  return CLI::Validator(
+      [lower, inclusive](std::string& s) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(s.c_str(), &end);
+        const bool number = !s.empty() && end == s.c_str() + s.size() && std::isfinite(v);
+        if (!number) return fmt::format("expected a number, got '{}'", s);
+        if (inclusive ? v < lower : v <= lower)
+          return fmt::format("must be {} {}, got {}", inclusive ? "≥" : ">", lower, s);
+        return {};
+      },
+      inclusive ? "REAL ≥ 0" : "REAL > 0");
 }
 
 struct ReportFiles {
@@ -88,29 +121,36 @@ int main(int argc, char** argv) {
 
   CLI::App app{"w2v-gradcheck: verify the CS224n word2vec gradients (parts b–f) numerically"};
   app.add_option("--seed", opts.seed, "run seed; every case's seed derives from it")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kWholeNumber);
   app.add_option("--shapes", opts.shapes, "number of seeded shapes per check")
       ->capture_default_str()
+      ->check(kWholeNumber)
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));
-  app.add_option("--case", opts.cases, "run only these case indices (repeatable)");
+  app.add_option("--case", opts.cases, "run only these case indices (repeatable)")
+      ->check(kWholeNumber);
   app.add_option("--only", only, "check ids or prefixes, e.g. b.naive.dv_c or f.neg (repeatable, comma-separated)");
-  std::string mode = "sampled";
+  std::string mode{w2v::to_string(opts.mode)};
   app.add_option("--mode", mode,
-                 "sampled (≤ --max-coordinates entries per case) | exhaustive (every entry) | fast "
-                 "(directional tests + localisation) | auto (picks by size)")
+                 "auto (every entry where the structure makes it cheap, else by size) | exhaustive "
+                 "(every entry) | fast (directional tests + localisation) | sampled (≤ "
+                 "--max-coordinates entries per case)")
       ->capture_default_str();
   app.add_option("--threads", opts.threads, "threads for exhaustive and fast modes (0: all cores)")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kWholeNumber);
   app.add_option("--stencil", stencil, "central | four_point | richardson")->capture_default_str();
   app.add_option("--step-scale", opts.fd.step_scale,
                  "relative step s, h = s·max(1,|x|) (0: the stencil's optimum)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(real_above(0.0, true));
   app.add_option("--safety", opts.comparison.safety, "tolerance = safety × error estimate")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real_above(0.0, false));
   app.add_option("--max-coordinates", opts.max_coordinates,
-                 "probe at most this many entries per case (0: all)")
-      ->capture_default_str();
+                 "sampled mode: probe at most this many entries per case (0: all); auto: "
+                 "blocks without structure up to this size are checked exhaustively")
+      ->capture_default_str()
+      ->check(kWholeNumber);
   app.add_option("--json", files.json, "write the JSON report (schema: reports/schema/)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--html", files.html, "write the self-contained HTML report")
@@ -141,25 +181,25 @@ int main(int argc, char** argv) {
   grade->add_option("--timeout", solution.limits.request_timeout_seconds,
                     "seconds one call of the solution may take")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real_above(0.0, false));
   grade->add_option("--total-timeout", solution.limits.total_timeout_seconds,
                     "seconds the solution may take in all")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(real_above(0.0, false));
   grade->add_option("--memory-limit", memory_mib, "address-space limit of the solution, MiB")
       ->capture_default_str()
       ->check(CLI::Range(64.0, 1048576.0));
   grade->add_option("--self-consistency", opts.grading.self_consistency_coordinates,
                     "entries per case at which the solution's own loss is differentiated")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(kWholeNumber);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints CLI11's message naming the flag
-    std::cerr << "Run 'w2v-gradcheck --help' for usage.\n";
+    app.exit(e);  // prints CLI11's message naming the flag, and where --help is
     return kExitUsage;
   }
 
@@ -176,6 +216,14 @@ int main(int argc, char** argv) {
         throw std::invalid_argument(fmt::format(
             "--case {} is out of range: cases are 0..{} (raise --shapes)", k, opts.shapes - 1));
     const std::vector<w2v::CheckEntry> entries = w2v::catalog();
+    // A mistyped id would silently leave a check at the default weight.
+    for (const auto& [id, weight] : weights.by_id) {
+      try {
+        (void)w2v::select_checks(entries, {id});
+      } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument(fmt::format("--weights: {}", e.what()));
+      }
+    }
     if (list) {
       for (const w2v::CheckEntry& e : entries) fmt::print("{:<20} {}\n", e.id, e.title);
       return EXIT_SUCCESS;
@@ -208,6 +256,10 @@ int main(int argc, char** argv) {
     });
     progress.clear();
     run.subject = subject_name;
+    // Reproduce commands name the binary as it was invoked (e.g.
+    // ./build/release/w2v-gradcheck), so they can be pasted as printed.
+    if (argc > 0 && std::string_view(argv[0]).find('/') != std::string_view::npos)
+      run.program = argv[0];
     run.mistake = mistake;
     if (graded) w2v::record_solution(run, *graded);
     w2v::write_console_report(std::cout, run, {.color = colored});

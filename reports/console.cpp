@@ -64,9 +64,30 @@ std::string describe_metric(const RunResult& run) {
   return fmt::format(
       "numerical gradient: {} stencil, h = 2^round(log2({:.3g}·max(1,|x|))); entry fails when "
       "|analytic − numeric| > {:g}·e + {:g}·|numeric|, e = Richardson truncation estimate + "
-      "{:g} ulp round-off bound",
+      "{:g} ulp round-off bound; max rel = max |analytic − numeric| / max(|analytic|, "
+      "|numeric|) over entries larger than that tolerance",
       to_string(fd.stencil), step_scale(fd), run.options.comparison.safety,
       run.options.comparison.rtol, fd.roundoff_ulps);
+}
+
+std::string describe_mode(const RunOptions& o) {
+  const std::string limit = o.max_coordinates == 0 ? std::string("any number of")
+                                                   : fmt::format("≤ {}", o.max_coordinates);
+  switch (o.mode) {
+    case CheckMode::sampled:
+      return o.max_coordinates == 0
+                 ? "sampled (every entry)"
+                 : fmt::format("sampled (at most {} entries per case, a seeded subset)",
+                               o.max_coordinates);
+    case CheckMode::exhaustive: return "exhaustive (every entry)";
+    case CheckMode::fast: return "fast (directional tests, wrong entries localised)";
+    case CheckMode::automatic:
+      return fmt::format(
+          "auto (every entry where the loss's structure allows it or the block has {} entries; "
+          "directional tests elsewhere)",
+          limit);
+  }
+  return std::string(to_string(o.mode));
 }
 
 namespace {
@@ -94,13 +115,10 @@ void write_solution_summary(std::ostream& out, const RunResult& run) {
 
 void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle style) {
   const bool color = style.color;
-  fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), mode {}{}\n", run.subject,
+  fmt::print(out, "w2v-gradcheck: {} — seed {}, {} shape(s), mode {}\n", run.subject,
              run.options.seed,
              run.options.cases.empty() ? run.options.shapes : run.options.cases.size(),
-             to_string(run.options.mode),
-             run.options.mode == CheckMode::sampled
-                 ? fmt::format(" (at most {} entries per case)", run.options.max_coordinates)
-                 : std::string());
+             describe_mode(run.options));
   fmt::print(out, "{}\n\n", describe_metric(run));
   fmt::print(out, "{:<6} {:<20} {:>13} {:>9} {:>10} {:>10} {:>10} {:>10}\n", "status", "check",
              "cases ok/run", "entries", "max abs", "max rel", "reldiff", "max floor");
@@ -127,7 +145,7 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
       if (s != CaseStatus::failed && s != CaseStatus::error) continue;
       if (!header) fmt::print(out, "\n{}\n", paint(color, kBold, "Failures:")), header = true;
       if (++shown > 3) continue;  // the count below says how many more
-      fmt::print(out, "- {} case {} (seed {}, {}): ", c.id, k.case_index, k.seed,
+      fmt::print(out, "- {} case {} (case seed {}, {}): ", c.id, k.case_index, k.seed,
                  k.shape.describe());
       if (s == CaseStatus::error) {
         fmt::print(out, "ERROR {}\n", k.error);

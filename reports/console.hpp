@@ -30,6 +30,8 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
 
 // The metric and tolerance rule, in one sentence, as every report states it.
 std::string describe_metric(const RunResult& run);
+// The run's mode and what it covers, e.g. "auto (every entry where …)".
+std::string describe_mode(const RunOptions& options);
 
 // "[=====>    ] 120/340 checks · 3.1 s elapsed · ETA 5.6 s", redrawn in place
 // with \r at most ten times a second. Disabled (prints nothing) when `enabled`

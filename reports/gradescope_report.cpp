@@ -104,7 +104,7 @@ std::string check_output(const RunResult& run, const CheckResult& check) {
   if (check.passed()) return text;
   const CaseResult* worst = check.worst_case();
   if (worst == nullptr) return text;
-  text += fmt::format("worst case {} (seed {}, shape {}): ", worst->case_index, worst->seed,
+  text += fmt::format("worst case {} (case seed {}, shape {}): ", worst->case_index, worst->seed,
                       worst->shape.describe());
   if (worst->status() == CaseStatus::error) {
     text += fmt::format("could not run: {}\n", worst->error);

@@ -491,9 +491,27 @@ const CaseResult* find_case(const CheckResult& check, std::size_t index) {
 }
 
 // Error of a central difference against the analytic entry as h shrinks.
+// A polyline through (xs, ys), broken wherever the error is not finite.
+std::string curve_path(const LogLogChart& chart, const std::vector<double>& xs,
+                       const std::vector<double>& ys) {
+  std::string path;
+  bool pen_down = false;
+  for (std::size_t k = 0; k < std::min(xs.size(), ys.size()); ++k) {
+    if (band_of(ys[k]) == Band::non_finite) {
+      pen_down = false;
+      continue;
+    }
+    put(path, "{}{} {}", pen_down ? 'L' : 'M', coord(chart.px(xs[k])), coord(chart.py(ys[k])));
+    pen_down = true;
+  }
+  return path;
+}
+
 Bands h_sweep_plot(Buffer& out, const CheckResult& check) {
   const HSweep& sweep = check.h_sweep;
-  std::vector<double> xs, ys;
+  // ys: the checked gradient; ref: the reference's, drawn too when they differ
+  // so a wrong gradient's flat line sits next to the correct V.
+  std::vector<double> xs, ys, ref;
   bool zeros = false, non_finite = false;
   for (const HSweepPoint& p : sweep.points) {
     if (!(p.step > 0) || !std::isfinite(p.step)) continue;
@@ -501,6 +519,11 @@ Bands h_sweep_plot(Buffer& out, const CheckResult& check) {
     ys.push_back(p.abs_error);
     zeros = zeros || band_of(p.abs_error) == Band::zero;
     non_finite = non_finite || band_of(p.abs_error) == Band::non_finite;
+    if (sweep.has_reference) {
+      ref.push_back(p.reference_abs_error);
+      zeros = zeros || band_of(p.reference_abs_error) == Band::zero;
+      non_finite = non_finite || band_of(p.reference_abs_error) == Band::non_finite;
+    }
   }
   if (xs.empty()) {
     empty_chart(out, "hsweep", "no h-sweep: no case of this check could be evaluated");
@@ -509,13 +532,14 @@ Bands h_sweep_plot(Buffer& out, const CheckResult& check) {
   // The step and tolerance the check itself used at that entry, for reference.
   const CaseResult* at = find_case(check, sweep.case_index);
   double used_step = 0, tolerance = 0;
-  if (at != nullptr && at->comparison.checked > 0) {
+  if (at != nullptr && at->comparison.has_worst) {
     used_step = at->comparison.worst.step;
     tolerance = at->comparison.worst.tolerance;
   }
   const bool show_step = used_step > 0 && std::isfinite(used_step);
   const bool show_tol = tolerance > 0 && std::isfinite(tolerance);
   std::vector<double> xr = xs, yr = ys;
+  yr.insert(yr.end(), ref.begin(), ref.end());
   if (show_step) xr.push_back(used_step);
   if (show_tol) yr.push_back(tolerance);
   const LogLogChart chart(decades_for(xr, INT_MAX, INT_MIN), decades_for(yr, -16, 2), zeros,
@@ -523,7 +547,10 @@ Bands h_sweep_plot(Buffer& out, const CheckResult& check) {
   out += svg_open("hsweep", fmt::format("{}: h-sweep, error against step", check.id));
   std::vector<LegendItem> legend = {
       {R"(<line class="hs-line" x1="-7" y1="0" x2="7" y2="0"/><circle class="legend-hs" r="2.5"/>)",
-       "|analytic − numeric|"}};
+       sweep.has_reference ? "checked gradient" : "|analytic − numeric|"}};
+  if (sweep.has_reference)
+    legend.push_back({R"(<line class="hs-ref" x1="-7" y1="0" x2="7" y2="0"/>)",
+                      "correct gradient (reference)"});
   if (show_step)
     legend.push_back({R"(<line class="ref-step" x1="0" y1="-6" x2="0" y2="6"/>)", "h used"});
   if (show_tol)
@@ -539,18 +566,11 @@ Bands h_sweep_plot(Buffer& out, const CheckResult& check) {
         R"(<line class="ref-tol" x1="{0}" y1="{1}" x2="{2}" y2="{1}">)"
         R"(<title>tolerance at this entry: {3}</title></line>)",
         coord(chart.left()), coord(chart.py(tolerance)), coord(chart.right()), sci(tolerance));
-  // The curve, broken wherever the error is not finite.
-  std::string path;
-  bool pen_down = false;
-  for (std::size_t k = 0; k < xs.size(); ++k) {
-    if (band_of(ys[k]) == Band::non_finite) {
-      pen_down = false;
-      continue;
-    }
-    put(path, "{}{} {}", pen_down ? 'L' : 'M', coord(chart.px(xs[k])), coord(chart.py(ys[k])));
-    pen_down = true;
-  }
-  if (!path.empty()) put(out, R"(<path class="hs-line" d="{}"/>)", path);
+  if (const std::string path = curve_path(chart, xs, ref); !path.empty())
+    put(out, R"(<path class="hs-ref" d="{}"><title>reference analytic {} at the same entry</title></path>)",
+        path, sci(sweep.reference_analytic));
+  if (const std::string path = curve_path(chart, xs, ys); !path.empty())
+    put(out, R"(<path class="hs-line" d="{}"/>)", path);
   for (std::size_t k = 0; k < xs.size(); ++k)
     put(out,
         R"(<circle class="hs-pt" cx="{}" cy="{}" r="2.5"><title>h = {}: error {}</title></circle>)",
@@ -667,6 +687,7 @@ svg .pt-pass,svg .legend-pass{fill:#1a7f37;fill-opacity:.7;stroke:#0f5323;stroke
 svg .pt-fail,svg .legend-fail{fill:none;stroke:#cf222e;stroke-width:2.6;stroke-linecap:round}
 svg .hs-line{fill:none;stroke:#0969da;stroke-width:2}
 svg .hs-pt,svg .legend-hs{fill:#0969da}
+svg .hs-ref{fill:none;stroke:#1a7f37;stroke-width:2;stroke-dasharray:5 3}
 svg .ref-step{stroke:#6e7781;stroke-width:1.5;stroke-dasharray:4 3}
 svg .ref-tol{stroke:#bc4c00;stroke-width:1.5;stroke-dasharray:6 3}
 code.repro{display:block;white-space:pre-wrap;word-break:break-all;background:#1f2328;
@@ -866,9 +887,7 @@ void header(Buffer& out, const RunResult& run) {
                                o.comparison.rtol != 0
                                    ? fmt::format(" + {:g} × |numeric|", o.comparison.rtol)
                                    : std::string())));
-  meta(out, "mode", std::string(to_string(o.mode)));
-  meta(out, "entries per case",
-       o.max_coordinates == 0 ? std::string("all") : fmt::format("at most {}", o.max_coordinates));
+  meta(out, "mode", describe_mode(o));
   meta(out, "run time", fmt::format("{:.2f} s", run.seconds));
   out += "</dl>";
 
@@ -876,7 +895,8 @@ void header(Buffer& out, const RunResult& run) {
   out += html_escape(describe_metric(run));
   out +=
       ".</p><p><b>max abs</b> = largest |analytic − numeric| over all entries probed; "
-      "<b>max rel</b> = largest |analytic − numeric| / max(|analytic|, |numeric|); "
+      "<b>max rel</b> = largest |analytic − numeric| / max(|analytic|, |numeric|) over the "
+      "entries larger than their tolerance (smaller ones are numerical noise); "
       "<b>reldiff</b> = CS224n’s |analytic − numeric| / max(1, |analytic|, |numeric|) "
       "(its own checker fails above 1e-5).</p></div>";
   out += "</header>";
@@ -987,7 +1007,7 @@ void case_rows(Buffer& out, const RunResult& run, const CheckResult& check) {
         to_string(s));
     put(rows,
         R"(<td class="num c-case" data-label="case">{}</td>)"
-        R"(<td class="num" data-label="seed">{}</td>)"
+        R"(<td class="num" data-label="case seed">{}</td>)"
         R"(<td class="wrap" data-label="shape">{}</td>)",
         c.case_index, c.seed, html_escape(c.shape.describe()));
     const bool compared = s == CaseStatus::passed || s == CaseStatus::failed;
@@ -1031,7 +1051,7 @@ void case_rows(Buffer& out, const RunResult& run, const CheckResult& check) {
     return;
   }
   out += R"(<div class="table-wrap"><table class="cases"><thead><tr>)"
-         R"(<th scope="col" class="num">Case</th><th scope="col" class="num">Seed</th>)"
+         R"(<th scope="col" class="num">Case</th><th scope="col" class="num">Case seed</th>)"
          R"(<th scope="col">Shape</th><th scope="col" class="num">Entries checked/params</th>)"
          R"(<th scope="col" class="num">Max abs error</th>)"
          R"(<th scope="col" class="num">Worst entry: error vs tolerance</th>)"
@@ -1085,7 +1105,7 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
         "errored)</dd>";
   if (const CaseResult* w = check.worst_case(); w != nullptr) {
     const CaseStatus s = w->status();
-    put(out, "<dt>worst case</dt><dd>case {} (seed {}, {}) — {}</dd>", w->case_index, w->seed,
+    put(out, "<dt>worst case</dt><dd>case {} (case seed {}, {}) — {}</dd>", w->case_index, w->seed,
         html_escape(w->shape.describe()),
         s == CaseStatus::error ? std::string("errored, see the table below")
                                : html_escape(worst_entry_text(*w)));

@@ -70,7 +70,7 @@ json self_consistency_json(const SelfConsistency& s) {
   return {{"checked", cmp.checked},
           {"failing", cmp.failing},
           {"max_abs_error", real(cmp.max_abs_error)},
-          {"worst", cmp.checked == 0 ? json(nullptr) : entry_json(cmp.worst)},
+          {"worst", cmp.has_worst ? entry_json(cmp.worst) : json(nullptr)},
           {"error", text_or_null(s.error)}};
 }
 
@@ -92,7 +92,7 @@ json case_json(const RunResult& run, const CheckResult& check, const CaseResult&
       {"max_reldiff", real(cmp.max_reldiff)},
       {"max_error_floor", real(cmp.max_error_floor)},
       // No entry was compared (skipped, errored): there is no worst entry.
-      {"worst", cmp.checked == 0 ? json(nullptr) : entry_json(cmp.worst)},
+      {"worst", cmp.has_worst ? entry_json(cmp.worst) : json(nullptr)},
       {"evaluations", c.evaluations},
       {"seconds", real(c.seconds)},
       {"error", text_or_null(c.error)},
@@ -114,12 +114,15 @@ json h_sweep_json(const HSweep& s) {
   for (const HSweepPoint& p : s.points)
     points.push_back({{"step", real(p.step)},
                       {"numeric", real(p.numeric)},
-                      {"abs_error", real(p.abs_error)}});
+                      {"abs_error", real(p.abs_error)},
+                      {"reference_abs_error",
+                       s.has_reference ? real(p.reference_abs_error) : json(nullptr)}});
   return {
       {"case_index", s.case_index},
       {"row", s.row},
       {"col", s.col},
       {"analytic", real(s.analytic)},
+      {"reference_analytic", s.has_reference ? real(s.reference_analytic) : json(nullptr)},
       {"points", std::move(points)},
   };
 }

@@ -12,7 +12,7 @@
 
 namespace w2v {
 
-inline constexpr const char* kJsonSchemaVersion = "1.1.0";
+inline constexpr const char* kJsonSchemaVersion = "1.2.0";
 
 nlohmann::json to_json(const RunResult& run);
 void write_json_report(std::ostream& out, const RunResult& run);

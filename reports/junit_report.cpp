@@ -112,7 +112,7 @@ std::string failure_message(const CaseResult& c) {
 }
 
 std::string case_details(const RunResult& run, const CheckResult& check, const CaseResult& c) {
-  std::string text = fmt::format("check: {} — {}\nformula: {}\ncase {}, seed {}, shape {}\n",
+  std::string text = fmt::format("check: {} — {}\nformula: {}\ncase {}, case seed {}, shape {}\n",
                                  check.id, check.title, check.formula, c.case_index, c.seed,
                                  c.shape.describe());
   if (!c.inputs.empty()) text += fmt::format("inputs: {}\n", c.inputs);

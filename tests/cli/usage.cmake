@@ -34,7 +34,8 @@ if(NOT EXISTS ${CMAKE_CURRENT_BINARY_DIR}/usage-ok.json)
 endif()
 # A wrong gradient fails (exit 1) and the printed reproduce command re-runs
 # just the failing case, which fails again.
-expect_run(1 "reproduce: w2v-gradcheck --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip"
+# The command names the binary as it was invoked, so it can be pasted.
+expect_run(1 "reproduce: ${BIN} --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip"
            --only b --shapes 3 --inject-mistake sign_flip)
 expect_run(1 "0 passed, 1 failed" --seed 42 --only b.naive.dv_c --case 1 --inject-mistake sign_flip)
 
@@ -66,5 +67,30 @@ expect_run(0 "mode exhaustive.*4 passed, 0 failed" --mode exhaustive --only c,b 
 expect_run(0 "mode fast.*4 passed, 0 failed" --mode fast --only e --shapes 15)
 expect_run(0 "mode auto.*17 passed, 0 failed" --mode auto --shapes 10)
 expect_run(1 "FAIL   e.neg.du_k" --mode fast --only e.neg.du_k --shapes 15 --inject-mistake dropped_repeats)
-expect_run(1 "reproduce: w2v-gradcheck --seed 42 --only c.naive.dU --case 0 --inject-mistake forgot_minus_y --mode exhaustive"
+expect_run(1 "reproduce: ${BIN} --seed 42 --only c.naive.dU --case 0 --inject-mistake forgot_minus_y --mode exhaustive"
            --mode exhaustive --only c.naive.dU --shapes 3 --inject-mistake forgot_minus_y)
+expect_run(1 "reproduce: ${BIN} --seed 42 --only c.naive.dU --case 0 --inject-mistake forgot_minus_y --mode sampled"
+           --mode sampled --only c.naive.dU --shapes 3 --inject-mistake forgot_minus_y)
+# The default is auto (every entry; tests/checks/test_wrong_gradients.cpp
+# shows what that catches).
+expect_run(0 "mode auto.*17 passed, 0 failed" --shapes 10)
+
+# Numbers: a sign, a fraction or garbage is refused with the flag's name, and
+# ranges are stated in words (no 300-digit DBL_MAX).
+expect_run(2 "--seed: expected a whole number ≥ 0, got '-1'" --seed -1)
+expect_run(2 "--max-coordinates: expected a whole number ≥ 0, got '-3'" --max-coordinates -3)
+expect_run(2 "--case: expected a whole number ≥ 0, got '-1'" --case -1)
+expect_run(2 "--threads: expected a whole number ≥ 0, got '1.5'" --threads 1.5)
+expect_run(2 "--seed: '99999999999999999999' is too large" --seed 99999999999999999999)
+expect_run(2 "--step-scale: must be ≥ 0, got -1" --step-scale -1)
+expect_run(2 "--safety: must be > 0, got 0" --safety 0)
+expect_run(2 "--safety: expected a number, got 'inf'" --safety inf)
+foreach(flag --safety --step-scale)
+  execute_process(COMMAND ${BIN} ${flag} -1 OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if("${out}${err}" MATCHES "179769313")
+    message(FATAL_ERROR "${flag} -1 prints DBL_MAX:\n${err}")
+  endif()
+endforeach()
+expect_run(2 "--only: 1 required TEXT missing" --only= )
+expect_run(2 "--only 'b,,c': empty check id" --only "b,,c")
+expect_run(2 "--weights: no check matches 'zz'" --weights "b=2,zz=1" --only d --shapes 1)
