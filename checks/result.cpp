@@ -56,6 +56,8 @@ bool CheckResult::passed() const {
   return count(CaseStatus::failed) == 0 && count(CaseStatus::error) == 0;
 }
 
+bool CheckResult::skipped() const { return count(CaseStatus::skipped) == cases.size(); }
+
 const CaseResult* CheckResult::worst_case() const {
   const CaseResult* worst = nullptr;
   double worst_ratio = -1.0;
@@ -131,8 +133,15 @@ std::string CheckResult::hint() const {
 }
 
 std::size_t RunResult::count_checks(bool passed) const {
-  return static_cast<std::size_t>(std::count_if(
-      checks.begin(), checks.end(), [passed](const CheckResult& c) { return c.passed() == passed; }));
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [passed](const CheckResult& c) {
+        return passed ? c.passed() && !c.skipped() : !c.passed();
+      }));
+}
+
+std::size_t RunResult::count_skipped_checks() const {
+  return static_cast<std::size_t>(
+      std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return c.skipped(); }));
 }
 
 bool RunResult::passed() const { return count_checks(false) == 0; }

@@ -94,6 +94,9 @@ struct CheckResult {
   HSweep h_sweep;  // empty points when no case ran
   std::size_t count(CaseStatus s) const;
   bool passed() const;  // no failed or errored case
+  // Every case skipped (e.g. an optional function the solution lacks):
+  // nothing was checked, so the check counts as neither passed nor failed.
+  bool skipped() const;
   // The case with the largest worst-entry error/tolerance ratio (errors first);
   // nullptr when every case was skipped.
   const CaseResult* worst_case() const;
@@ -154,8 +157,10 @@ struct RunResult {
   RunOptions options;
   std::vector<CheckResult> checks;
   double seconds = 0.0;
+  // Checks that passed (and were not skipped) or that failed.
   std::size_t count_checks(bool passed) const;
-  bool passed() const;
+  std::size_t count_skipped_checks() const;
+  bool passed() const;  // no check failed
 };
 
 // A graded case's loss and self-consistency in one line of plain text, e.g.

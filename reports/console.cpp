@@ -29,7 +29,7 @@ namespace {
 std::string paint(bool on, std::string_view sgr, std::string_view text) {
   return on ? fmt::format("\x1b[{}m{}\x1b[0m", sgr, text) : std::string(text);
 }
-constexpr std::string_view kGreen = "32", kRed = "1;31", kBold = "1";
+constexpr std::string_view kGreen = "32", kRed = "1;31", kBold = "1", kYellow = "33";
 
 }  // namespace
 
@@ -130,11 +130,18 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
       floor = std::max(floor, k.comparison.max_error_floor);
     }
     const std::size_t ran = c.cases.size() - c.count(CaseStatus::skipped);
-    const std::string status = c.passed() ? paint(color, kGreen, "PASS  ") : paint(color, kRed, "FAIL  ");
-    fmt::print(out, "{} {:<20} {:>13} {:>9} {:>10.2e} {:>10.2e} {:>10.2e} {:>10.2e}\n",
-               status, c.id,
-               fmt::format("{}/{}", c.count(CaseStatus::passed), ran), probed, c.max_abs_error(),
-               c.max_rel_error(), c.max_reldiff(), floor);
+    const std::string status = c.skipped()  ? paint(color, kYellow, "SKIP  ")
+                               : c.passed() ? paint(color, kGreen, "PASS  ")
+                                            : paint(color, kRed, "FAIL  ");
+    // Every case skipped or errored: there is no error to state (as in the HTML).
+    const bool compared = c.count(CaseStatus::passed) + c.count(CaseStatus::failed) > 0;
+    auto number = [compared](double v) {
+      return compared ? fmt::format("{:>10.2e}", v) : fmt::format("{:>10}", "–");
+    };
+    fmt::print(out, "{} {:<20} {:>13} {:>9} {} {} {} {}\n", status, c.id,
+               fmt::format("{}/{}", c.count(CaseStatus::passed), ran), probed,
+               number(c.max_abs_error()), number(c.max_rel_error()), number(c.max_reldiff()),
+               number(floor));
   }
 
   bool header = false;
@@ -173,8 +180,10 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
   write_solution_summary(out, run);
 
   fmt::print(out, "\n{} checks in {:.2f} s\n", run.checks.size(), run.seconds);
-  const std::string summary =
+  std::string summary =
       fmt::format("{} passed, {} failed", run.count_checks(true), run.count_checks(false));
+  if (const std::size_t skipped = run.count_skipped_checks(); skipped > 0)
+    summary += fmt::format(", {} skipped (no case applies)", skipped);
   fmt::print(out, "{}\n", paint(color, run.passed() ? kGreen : kRed, summary));
 }
 

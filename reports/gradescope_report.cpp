@@ -94,7 +94,10 @@ std::string check_output(const RunResult& run, const CheckResult& check) {
   const std::size_t ran = check.cases.size() - skipped;
   std::string text = fmt::format("{}\nformula: {}\n", check.title, check.formula);
   if (ran == 0) {
-    return text + fmt::format("No shape of this run applies to the check ({} skipped).\n", skipped);
+    const std::string why = check.cases.empty() ? std::string("no cases ran")
+                                                : check.cases.front().skipped;
+    return text + fmt::format("Not graded (0 points): no case of this run applies ({} skipped: {}).\n",
+                              skipped, why);
   }
   text += fmt::format(
       "{}/{} cases passed ({} failed, {} could not run, {} skipped); max abs error {:.2e}, max rel "
@@ -132,17 +135,17 @@ void write_gradescope_report(std::ostream& out, const RunResult& run,
   for (const CheckResult& check : run.checks) {
     const double weight = weights.weight_for(check.id);
     const std::size_t ran = check.cases.size() - check.count(CaseStatus::skipped);
-    // A check no shape applies to has nothing wrong in it: full marks, as its
-    // "passed" status says.
-    const double score =
-        ran == 0 ? weight
-                 : weight * static_cast<double>(check.count(CaseStatus::passed)) /
-                       static_cast<double>(ran);
+    // A check no case applies to (an optional function the solution does not
+    // define) was not graded: it is worth nothing either way.
+    const double max_score = ran == 0 ? 0.0 : weight;
+    const double score = ran == 0 ? 0.0
+                                  : weight * static_cast<double>(check.count(CaseStatus::passed)) /
+                                        static_cast<double>(ran);
     total += score;
     tests.push_back({
         {"name", fmt::format("{}: {}", check.id, check.title)},
         {"score", score},
-        {"max_score", weight},
+        {"max_score", max_score},
         {"status", check.passed() ? "passed" : "failed"},
         {"output", check_output(run, check)},
     });

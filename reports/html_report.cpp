@@ -209,6 +209,7 @@ StatusLook look(CaseStatus s) {
 }
 
 StatusLook look(const CheckResult& c) {
+  if (c.skipped()) return {"skip", "– SKIPPED"};
   if (c.passed()) return {"pass", "✓ PASS"};
   if (c.count(CaseStatus::failed) == 0) return {"error", "! ERROR"};
   return {"fail", "✗ FAIL"};
@@ -639,6 +640,7 @@ tr.row-failed{background:var(--fail-bg)}
 tr.row-failed td:first-child{box-shadow:inset 5px 0 var(--fail)}
 tr.row-error{background:var(--error-bg)}
 tr.row-error td:first-child{box-shadow:inset 5px 0 var(--error)}
+tr.row-skipped{color:var(--muted)}
 .badge{display:inline-block;padding:1px 9px;border-radius:999px;font-weight:700;font-size:.8rem;
   color:#fff;background:var(--pass);white-space:nowrap}
 .badge.fail{background:var(--fail)}
@@ -850,6 +852,9 @@ void header(Buffer& out, const RunResult& run) {
       ok ? "passed" : "failed", ok ? "passed" : "failed", ok ? "✓ PASSED" : "✗ FAILED");
   if (run.checks.empty())
     out += R"(<span class="sub">no checks were run</span>)";
+  else if (ok && run.count_skipped_checks() > 0)
+    put(out, R"(<span class="sub">{} {} passed, {} skipped (no case applies)</span>)", cp,
+        plural(cp, "check", "checks"), run.count_skipped_checks());
   else if (ok)
     put(out, R"(<span class="sub">all {} {} passed</span>)", cp, plural(cp, "check", "checks"));
   else
@@ -860,6 +865,8 @@ void header(Buffer& out, const RunResult& run) {
   out += R"(<ul class="stats" aria-label="counts">)";
   stat(out, cp, "checks passed", false, true);
   stat(out, cf, "checks failed", true, false);
+  if (const std::size_t cs = run.count_skipped_checks(); cs > 0)
+    stat(out, cs, "checks skipped", false, false);
   stat(out, count_cases(run, CaseStatus::passed), "cases passed", false, true);
   stat(out, count_cases(run, CaseStatus::failed), "cases failed", true, false);
   stat(out, count_cases(run, CaseStatus::error), "cases errored", true, false);
@@ -909,13 +916,17 @@ void checks_table(Buffer& out, const RunResult& run, const std::vector<std::stri
     return;
   }
   const std::size_t cp = run.count_checks(true), cf = run.count_checks(false);
+  const std::size_t cs = run.count_skipped_checks();
   put(out,
       R"(<div class="filter" id="status-filter" hidden><span>Show:</span>)"
       R"(<button type="button" data-filter="all" aria-pressed="true">all ({})</button>)"
       R"(<button type="button" data-filter="failed" aria-pressed="false">failed ({})</button>)"
-      R"(<button type="button" data-filter="passed" aria-pressed="false">passed ({})</button>)"
-      R"(<span class="note" aria-live="polite"></span></div>)",
+      R"(<button type="button" data-filter="passed" aria-pressed="false">passed ({})</button>)",
       run.checks.size(), cf, cp);
+  if (cs > 0)
+    put(out, R"(<button type="button" data-filter="skipped" aria-pressed="false">skipped ({})</button>)",
+        cs);
+  out += R"(<span class="note" aria-live="polite"></span></div>)";
   out += R"(<p class="scroll-hint">Swipe the table sideways for the error columns.</p>)";
   out += R"(<div class="table-wrap"><table class="checks" id="checks-table"><thead><tr>)"
          R"(<th scope="col" data-sort="num">Status</th>)"
@@ -931,11 +942,12 @@ void checks_table(Buffer& out, const RunResult& run, const std::vector<std::stri
     const StatusLook l = look(c);
     const std::size_t ran = c.cases.size() - c.count(CaseStatus::skipped);
     const std::size_t ok = c.count(CaseStatus::passed);
-    const std::string row_class = c.passed()         ? "check-row"
+    const std::string row_class = c.skipped()        ? "check-row row-skipped"
+                                  : c.passed()       ? "check-row"
                                   : l.css == "error" ? "check-row row-error row-failed"
                                                      : "check-row row-failed";
     put(out, R"(<tr class="{}" data-status="{}" data-check="{}">)", row_class,
-        c.passed() ? "passed" : "failed", html_escape(c.id));
+        c.skipped() ? "skipped" : c.passed() ? "passed" : "failed", html_escape(c.id));
     put(out, R"(<td data-v="{}"><span class="badge {}">{}</span></td>)", c.passed() ? 1 : 0, l.css,
         l.text);
     put(out, R"(<td><a href="#{}"><code>{}</code></a></td>)", anchors[i], html_escape(c.id));
@@ -1071,7 +1083,8 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
                    const std::string& anchor) {
   const StatusLook l = look(check);
   put(out, R"(<section class="check {}" id="{}" data-check="{}">)",
-      check.passed() ? "passed" : "failed", anchor, html_escape(check.id));
+      check.skipped() ? "skipped" : check.passed() ? "passed" : "failed", anchor,
+      html_escape(check.id));
   put(out, R"(<h3><span class="badge {}">{}</span><code>{}</code><span>{}</span></h3>)", l.css,
       l.text, html_escape(check.id), html_escape(check.title));
   const std::size_t n = check.cases.size();

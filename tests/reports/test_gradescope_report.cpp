@@ -28,7 +28,7 @@ json results_of(const w2v::RunResult& run, const w2v::GradescopeWeights& weights
 
 double expected_score(const w2v::CheckResult& check, double weight) {
   const std::size_t ran = check.cases.size() - check.count(CaseStatus::skipped);
-  if (ran == 0) return weight;
+  if (ran == 0) return 0.0;  // not graded
   return weight * static_cast<double>(check.count(CaseStatus::passed)) / static_cast<double>(ran);
 }
 
@@ -46,7 +46,7 @@ void expect_results(const w2v::RunResult& run, const w2v::GradescopeWeights& wei
     BOOST_TEST_CONTEXT(check.id) {
       const double w = weights.weight_for(check.id);
       BOOST_TEST(t.at("name") == check.id + ": " + check.title);
-      BOOST_TEST(t.at("max_score").get<double>() == w);
+      BOOST_TEST(t.at("max_score").get<double>() == (check.skipped() ? 0.0 : w));
       BOOST_TEST(t.at("score").get<double>() == expected_score(check, w));
       BOOST_TEST(t.at("score").get<double>() <= w);
       BOOST_TEST(t.at("status") == (check.passed() ? "passed" : "failed"));
@@ -185,13 +185,20 @@ BOOST_AUTO_TEST_CASE(partial_credit_is_passed_over_run_cases) {
   expect_results(run, weights("*=4"));
 }
 
-BOOST_AUTO_TEST_CASE(all_skipped_check_gets_its_weight) {
+// A check no case applies to (e.g. the optional sigmoid_grad a course
+// word2vec.py does not define) was not graded: worth 0 of 0, never free points.
+BOOST_AUTO_TEST_CASE(all_skipped_check_is_not_graded) {
   w2v::RunResult run = report_runs::reference();
-  for (w2v::CaseResult& c : run.checks[0].cases) c.skipped = "not applicable";
+  for (w2v::CaseResult& c : run.checks[0].cases) c.skipped = "the solution does not define it";
   const json r = results_of(run, weights("*=2"));
-  BOOST_TEST(r["tests"][0]["score"].get<double>() == 2.0);
-  BOOST_TEST(r["tests"][0]["status"] == "passed");
-  BOOST_TEST(r["tests"][0]["output"].get<std::string>().find("No shape") != std::string::npos);
+  BOOST_TEST(r["tests"][0]["score"].get<double>() == 0.0);
+  BOOST_TEST(r["tests"][0]["max_score"].get<double>() == 0.0);
+  const std::string output = r["tests"][0]["output"].get<std::string>();
+  BOOST_TEST(output.find("Not graded (0 points)") != std::string::npos, output);
+  BOOST_TEST(output.find("the solution does not define it") != std::string::npos, output);
+  double total = 0.0;
+  for (const json& t : r["tests"]) total += t["score"].get<double>();
+  BOOST_TEST(r["score"].get<double>() == total);
   expect_results(run, weights("*=2"));
 }
 

@@ -169,9 +169,12 @@ void expect_report(const w2v::RunResult& run, const std::string& html) {
       BOOST_TEST_REQUIRE(!row.empty());
       const bool failed = !check.passed();
       BOOST_TEST(contains(row, "row-failed") == failed);
-      BOOST_TEST(contains(row, failed ? "data-status=\"failed\"" : "data-status=\"passed\""));
-      BOOST_TEST(contains(
-          row, failed ? (check.count(CaseStatus::failed) > 0 ? "✗ FAIL" : "! ERROR") : "✓ PASS"));
+      BOOST_TEST(contains(row, failed             ? "data-status=\"failed\""
+                               : check.skipped() ? "data-status=\"skipped\""
+                                                 : "data-status=\"passed\""));
+      BOOST_TEST(contains(row, failed ? (check.count(CaseStatus::failed) > 0 ? "✗ FAIL" : "! ERROR")
+                               : check.skipped() ? "– SKIPPED"
+                                                 : "✓ PASS"));
       const std::size_t ran = check.cases.size() - check.count(CaseStatus::skipped);
       BOOST_TEST(contains(row, fmt::format(">{}/{}<", check.count(CaseStatus::passed), ran)));
       if (check.count(CaseStatus::passed) + check.count(CaseStatus::failed) > 0) {

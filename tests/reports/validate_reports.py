@@ -2,8 +2,8 @@
 """Validates the machine-readable reports of w2v-gradcheck with external tools.
 
 Runs the CLI on the reference (expects exit 0) and with --inject-mistake
-sign_flip (expects exit 1), each time writing --json, --junit and --gradescope,
-then checks
+sign_flip (expects exit 1), each time writing --json, --junit, --gradescope and
+--html in one run and capturing the console table, then checks
   (a) the JSON report against reports/schema/report.schema.json (jsonschema),
       strict JSON (no NaN/Infinity tokens), and its own counts;
   (b) the JUnit XML with xml.etree: <testsuites>/<testsuite>/<testcase>, every
@@ -13,6 +13,9 @@ then checks
       max_score, total score == sum of the test scores;
   (d) that the three agree: same check ids in the same order, same pass/fail
       per check and per case, same case counts, scores = weight x passed/run;
+  (e) that the HTML page (html.parser) and the console table say the same as
+      the JSON: verdict, per check status, cases ok/run and the printed
+      errors, per case status, the summary line;
 and finally re-runs one failing case by its JSON "reproduce" command and expects
 the same worst entry.
 
@@ -28,6 +31,7 @@ import shlex
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 try:
     import jsonschema
@@ -107,7 +111,8 @@ def validate_json(report, schema, p):
             p.check(counts[status] == n, where, f"counts.{status}={counts[status]} but {n} cases")
             totals[status] += n
         bad = tally["failed"] + tally["error"]
-        p.check(check["status"] == ("failed" if bad else "passed"), where, "status disagrees with counts")
+        status = "failed" if bad else "skipped" if tally["skipped"] == len(check["cases"]) else "passed"
+        p.check(check["status"] == status, where, "status disagrees with counts")
         failed_checks += bool(bad)
         indices = [c["index"] for c in check["cases"]]
         if check["worst_case"] is not None:
@@ -117,7 +122,10 @@ def validate_json(report, schema, p):
     s = report["summary"]
     p.check(s["checks"] == len(report["checks"]), "json summary", "checks != number of checks")
     p.check(s["failed"] == failed_checks, "json summary", "failed != failed checks")
-    p.check(s["passed"] == len(report["checks"]) - failed_checks, "json summary", "passed wrong")
+    skipped_checks = sum(c["status"] == "skipped" for c in report["checks"])
+    p.check(s["skipped"] == skipped_checks, "json summary", "skipped wrong")
+    p.check(s["passed"] == len(report["checks"]) - failed_checks - skipped_checks, "json summary",
+            "passed wrong")
     for status in totals:
         key = "cases_error" if status == "error" else f"cases_{status}"
         p.check(s[key] == totals[status], "json summary", f"{key}={s[key]}, cases say {totals[status]}")
@@ -208,8 +216,11 @@ def cross_check(report, junit, results, weights, p):
         junit_counts = {k: int(suite.get(k)) for k in ("tests", "failures", "errors", "skipped")}
         p.check(junit_counts == {"tests": n["total"], "failures": n["failed"], "errors": n["error"],
                                  "skipped": n["skipped"]}, where, f"counts {n} vs JUnit {junit_counts}")
-        junit_status = "failed" if junit_counts["failures"] + junit_counts["errors"] else "passed"
-        p.check(check["status"] == junit_status == test["status"], where,
+        junit_status = ("failed" if junit_counts["failures"] + junit_counts["errors"]
+                        else "skipped" if junit_counts["skipped"] == junit_counts["tests"] else "passed")
+        # Gradescope has no "skipped": a check no case applies to is "passed", worth 0 of 0.
+        p.check(check["status"] == junit_status and
+                test["status"] == ("passed" if junit_status == "skipped" else junit_status), where,
                 f"status JSON {check['status']}, JUnit {junit_status}, Gradescope {test['status']}")
         cases = [c for c in suite if c.tag == "testcase"]
         for case, tc in zip(check["cases"], cases):
@@ -224,10 +235,122 @@ def cross_check(report, junit, results, weights, p):
                 p.check(case["reproduce"] in body, where, f"case {case['index']}: reproduce differs")
         w = weight_for(weights, check["id"])
         ran = n["total"] - n["skipped"]
-        score = w if ran == 0 else w * n["passed"] / ran
-        p.check(test["max_score"] == w, where, f"max_score {test['max_score']}, weight {w}")
+        score = 0.0 if ran == 0 else w * n["passed"] / ran
+        max_score = 0.0 if ran == 0 else w
+        p.check(test["max_score"] == max_score, where, f"max_score {test['max_score']}, weight {w}")
         p.check(math.isclose(test["score"], score, rel_tol=1e-12, abs_tol=1e-12), where,
                 f"Gradescope score {test['score']}, JSON counts give {score}")
+
+
+# (e) ----------------------------------------------------------------------
+class ReportPage(HTMLParser):
+    """The verdict, the checks table and the case rows of a report page."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.verdict = None
+        self.rows = []         # (check id, data-status, [cell texts]) of the checks table
+        self.case_rows = {}    # check id -> [(case index, data-status)]
+        self.section = None    # check id of the <section class="check"> being read
+        self.row = None
+        self.cell = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        classes = (a.get("class") or "").split()
+        if a.get("id") == "verdict":
+            self.verdict = a.get("data-verdict")
+        if tag == "section" and "check" in classes:
+            self.section = a.get("data-check")
+            self.case_rows[self.section] = []
+        if tag == "tr" and "check-row" in classes:
+            self.row = (a.get("data-check"), a.get("data-status"), [])
+        if tag == "tr" and "case-row" in classes and self.section is not None:
+            self.case_rows[self.section].append((int(a.get("data-case")), a.get("data-status")))
+        if tag == "td" and self.row is not None:
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self.row is not None and self.cell is not None:
+            self.row[2].append("".join(self.cell).strip())
+            self.cell = None
+        if tag == "tr" and self.row is not None:
+            self.rows.append(self.row)
+            self.row = None
+        if tag == "section":
+            self.section = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def sci(v):
+    """A JSON real as the reports print it (%.2e; inf and nan as words)."""
+    if isinstance(v, str):
+        return {"inf": "inf", "-inf": "-inf", "nan": "NaN"}[v]
+    return f"{v:.2e}"
+
+
+def check_numbers(check):
+    """cases ok/run and the three error columns, as both tables print them."""
+    n = check["counts"]
+    compared = any(c["status"] in ("passed", "failed") for c in check["cases"])
+    errors = [sci(check[k]) for k in ("max_abs_error", "max_rel_error", "max_reldiff")]
+    return f"{n['passed']}/{n['total'] - n['skipped']}", errors if compared else ["–"] * 3
+
+
+CONSOLE_ROW = re.compile(r"^(PASS|FAIL|SKIP)\s+(\S+)\s+(\d+/\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\S+)\s+(\S+)$")
+
+
+def cross_check_views(report, html_text, console, p):
+    page = ReportPage()
+    page.feed(html_text)
+    checks = report["checks"]
+    verdict = report["summary"]["verdict"]
+    p.check(page.verdict == verdict, "html", f"verdict {page.verdict!r}, JSON {verdict!r}")
+    p.check([r[0] for r in page.rows] == [c["id"] for c in checks], "html",
+            f"check rows {[r[0] for r in page.rows]} vs JSON {[c['id'] for c in checks]}")
+    console_rows = {}
+    for line in console.splitlines():
+        m = CONSOLE_ROW.match(line)
+        if m:
+            console_rows[m.group(2)] = m.groups()
+    p.check(list(console_rows) == [c["id"] for c in checks], "console",
+            f"table rows {list(console_rows)} vs JSON {[c['id'] for c in checks]}")
+    for check, row in zip(checks, page.rows):
+        where = f"html {check['id']}"
+        ok_run, errors = check_numbers(check)
+        p.check(row[1] == check["status"], where, f"status {row[1]!r}, JSON {check['status']!r}")
+        cells = row[2]
+        p.check(len(cells) == 7 and cells[3] == ok_run and cells[4:7] == errors, where,
+                f"cells {cells[3:]} vs JSON {ok_run} {errors}")
+        shown = page.case_rows.get(check["id"], [])
+        by_index = {c["index"]: c["status"] for c in check["cases"]}
+        for index, status in shown:
+            p.check(by_index.get(index) == status, where,
+                    f"case {index}: HTML {status!r}, JSON {by_index.get(index)!r}")
+        shown_indices = {i for i, _ in shown}
+        for c in check["cases"]:
+            if c["status"] in ("failed", "error"):
+                p.check(c["index"] in shown_indices, where, f"failing case {c['index']} not shown")
+        c_row = console_rows.get(check["id"])
+        if c_row is None:
+            continue
+        where = f"console {check['id']}"
+        word = {"passed": "PASS", "failed": "FAIL", "skipped": "SKIP"}[check["status"]]
+        entries = sum(c["checked"] for c in check["cases"])
+        floor = max((c["max_error_floor"] for c in check["cases"] if not isinstance(c["max_error_floor"], str)),
+                    default=0.0)
+        p.check(c_row[0] == word and c_row[2] == ok_run and int(c_row[3]) == entries, where,
+                f"{c_row[:4]} vs JSON {word} {ok_run} {entries} entries")
+        expect_floor = sci(floor) if errors[0] != "–" else "–"
+        p.check(list(c_row[4:7]) == errors and c_row[7] == expect_floor, where,
+                f"errors {c_row[4:]} vs JSON {errors} floor {expect_floor}")
+    s = report["summary"]
+    summary = f"{s['passed']} passed, {s['failed']} failed"
+    p.check(re.search(rf"^{summary}(, {s['skipped']} skipped.*)?$", console, re.M) is not None,
+            "console", f"no summary line '{summary}'")
 
 
 def validate_files(json_path, junit_path, gradescope_path, schema, weights, p, expect_verdict=None):
@@ -259,35 +382,51 @@ def validate_files(json_path, junit_path, gradescope_path, schema, weights, p, e
 
 
 def run_cli(binary, args, expect_exit, p, label):
+    """Runs the CLI; returns its stdout when it exits as expected, else None."""
     cmd = [binary] + args
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    # A generous cap against a hung CI job, not a speed test (runs take ~1 s).
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
+                          env=dict(os.environ, NO_COLOR="1"))
     p.check(proc.returncode == expect_exit, label,
             f"`{shlex.join(cmd)}` exited {proc.returncode}, expected {expect_exit}\n"
             f"stdout:\n{proc.stdout[-2000:]}\nstderr:\n{proc.stderr[-2000:]}")
-    return proc.returncode == expect_exit
+    return proc.stdout if proc.returncode == expect_exit else None
 
 
 def outputs(workdir, name):
-    return tuple(os.path.join(workdir, f"{name}.{ext}") for ext in ("json", "junit.xml", "gradescope.json"))
+    return tuple(os.path.join(workdir, f"{name}.{ext}")
+                 for ext in ("json", "junit.xml", "gradescope.json", "html"))
 
 
 def report_flags(paths, weights):
-    return ["--json", paths[0], "--junit", paths[1], "--gradescope", paths[2], "--weights", weights]
+    return ["--json", paths[0], "--junit", paths[1], "--gradescope", paths[2], "--html", paths[3],
+            "--weights", weights]
 
 
 def run_and_validate(args, schema, p):
     os.makedirs(args.workdir, exist_ok=True)
     weights = parse_weights(WEIGHTS)
     reports = {}
+    # "skipped": case 0 has V = 1, so c.naive.du_w (a word other than o) has nothing to check.
     for name, extra, code, verdict in (("reference", [], 0, "passed"),
-                                       ("sign_flip", ["--inject-mistake", "sign_flip"], 1, "failed")):
+                                       ("sign_flip", ["--inject-mistake", "sign_flip"], 1, "failed"),
+                                       ("skipped", ["--only", "c.naive.du_w,b", "--case", "0"], 0,
+                                        "passed")):
         paths = outputs(args.workdir, name)
         for path in paths:
             if os.path.exists(path):
                 os.remove(path)
-        if run_cli(args.bin, ["--shapes", SHAPES] + extra + report_flags(paths, WEIGHTS), code, p, name):
+        console = run_cli(args.bin, ["--shapes", SHAPES] + extra + report_flags(paths, WEIGHTS),
+                          code, p, name)
+        if console is not None:
             before = len(p.items)
-            reports[name] = validate_files(*paths, schema, weights, p, expect_verdict=verdict)
+            reports[name] = validate_files(*paths[:3], schema, weights, p, expect_verdict=verdict)
+            if reports[name] is not None and len(p.items) == before:
+                with open(paths[3], encoding="utf-8") as f:
+                    cross_check_views(reports[name], f.read(), console, p)
+            if name == "skipped" and reports[name] is not None:
+                p.check(reports[name]["summary"]["skipped"] == 1, "summary",
+                        "c.naive.du_w at case 0 (V = 1) should be the one skipped check")
             p.items[before:] = [f"[{name}] {m}" for m in p.items[before:]]
 
     # The reproduce command of a failing case re-creates that case exactly.
@@ -300,8 +439,8 @@ def run_and_validate(args, schema, p):
             p.check(os.path.basename(argv[0]) == "w2v-gradcheck", "reproduce",
                     f"command {case['reproduce']!r}")
             paths = outputs(args.workdir, "reproduce")
-            if run_cli(args.bin, argv[1:] + report_flags(paths, WEIGHTS), 1, p, "reproduce"):
-                again = validate_files(*paths, schema, weights, p, expect_verdict="failed")
+            if run_cli(args.bin, argv[1:] + report_flags(paths, WEIGHTS), 1, p, "reproduce") is not None:
+                again = validate_files(*paths[:3], schema, weights, p, expect_verdict="failed")
                 if again:
                     p.check([c["id"] for c in again["checks"]] == [check["id"]], "reproduce",
                             "re-run did not select exactly the check")
