@@ -122,7 +122,9 @@ ShapeCase sample_shape(std::uint64_t run_seed, std::size_t index) {
     sh.max_score = log_uniform(rng, 0.5, 10.0);
   }
   sh.outside_is_center = uniform01(rng) < 0.1;
-  sh.negatives_contain_center = uniform01(rng) < 0.3;
+  // With o = c the sampler rejects c like any draw of o, so the flag cannot
+  // hold there; the draw is still made, keeping every later draw of the seed.
+  sh.negatives_contain_center = uniform01(rng) < 0.3 && !sh.outside_is_center;
   sh.repeated_negatives = uniform01(rng) < 0.3;
   sh.identical_context = uniform01(rng) < 0.05;
   return sc;

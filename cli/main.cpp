@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <exception>
@@ -211,6 +212,12 @@ int main(int argc, char** argv) {
     opts.only = split_ids(only);
     // Every shape costs a solution a few dozen calls: grading samples fewer.
     if (grade->parsed() && app.get_option("--shapes")->empty()) opts.shapes = w2v::kGradeDefaultShapes;
+    // --case 3 --case 3 is one case.
+    std::vector<std::size_t> unique_cases;
+    for (const std::size_t k : opts.cases)
+      if (std::find(unique_cases.begin(), unique_cases.end(), k) == unique_cases.end())
+        unique_cases.push_back(k);
+    opts.cases = unique_cases;
     for (const std::size_t k : opts.cases)
       if (k >= opts.shapes)
         throw std::invalid_argument(fmt::format(

@@ -4,8 +4,8 @@
 //   relu(x) = max(0, x),            relu'(x) = [x > 0]
 //   leaky_relu(x) = max(αx, x),     leaky_relu'(x) = x > 0 ? 1 : α   (0 < α < 1)
 //
-// The derivative does not exist at x = 0; these functions return the right-hand
-// limit there by convention. Finite differences across the kink are meaningless,
+// The derivative does not exist at x = 0; these functions return the left-hand
+// limit there (relu'(0) = 0, leaky_relu'(0) = α), as the [x > 0] forms do. Finite differences across the kink are meaningless,
 // so the shape sampler keeps inputs several step sizes away from 0.
 //
 //   arma::vec y = w2v::leaky_relu(x, 0.01);  arma::vec dy = w2v::leaky_relu_grad(x, 0.01);

@@ -94,3 +94,6 @@ endforeach()
 expect_run(2 "--only: 1 required TEXT missing" --only= )
 expect_run(2 "--only 'b,,c': empty check id" --only "b,,c")
 expect_run(2 "--weights: no check matches 'zz'" --weights "b=2,zz=1" --only d --shapes 1)
+
+# A repeated --case is one case.
+expect_run(0 "PASS   b.naive.dv_c +1/1 " --only b.naive.dv_c --case 1 --case 1 --shapes 3)
