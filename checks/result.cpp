@@ -144,7 +144,7 @@ std::size_t RunResult::count_skipped_checks() const {
       std::count_if(checks.begin(), checks.end(), [](const CheckResult& c) { return c.skipped(); }));
 }
 
-bool RunResult::passed() const { return count_checks(false) == 0; }
+bool RunResult::passed() const { return error.empty() && count_checks(false) == 0; }
 
 std::string grading_summary(const CaseResult& c) {
   std::string out;

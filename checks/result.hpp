@@ -145,6 +145,9 @@ struct RunResult {
   std::string started_at;             // ISO 8601 UTC, e.g. 2026-11-25T04:41:14Z
   std::string host;                   // machine name
   std::string program = "w2v-gradcheck";  // how reproduce commands name the binary
+  // Why the run could not start (a usage error: bad flag, unknown check id);
+  // no check ran. Reports still say so, so nothing downstream waits in vain.
+  std::string error;
   std::string subject = "reference";  // what was checked
   std::string mistake;                // --inject-mistake name, empty for the real subject
   // A graded solution: the grade arguments naming it ("--solution PATH",
@@ -160,7 +163,7 @@ struct RunResult {
   // Checks that passed (and were not skipped) or that failed.
   std::size_t count_checks(bool passed) const;
   std::size_t count_skipped_checks() const;
-  bool passed() const;  // no check failed
+  bool passed() const;  // no check failed, and the run started
 };
 
 // A graded case's loss and self-consistency in one line of plain text, e.g.

@@ -278,6 +278,19 @@ HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecF
   return sweep;
 }
 
+RunResult start_run(const RunOptions& options) {
+  RunResult run;
+  run.options = options;
+  run.tool_version = W2V_VERSION;
+  const std::time_t now = std::time(nullptr);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  run.started_at = stamp;
+  char host[256] = {};
+  if (gethostname(host, sizeof host - 1) == 0) run.host = host;
+  return run;
+}
+
 RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,
                      const RunOptions& options, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
@@ -294,15 +307,7 @@ RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunct
   std::vector<ShapeCase> shapes;
   for (const std::size_t k : indices) shapes.push_back(sample_shape(options.seed, k));
 
-  RunResult run;
-  run.options = options;
-  run.tool_version = W2V_VERSION;
-  const std::time_t now = std::time(nullptr);
-  char stamp[32];
-  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  run.started_at = stamp;
-  char host[256] = {};
-  if (gethostname(host, sizeof host - 1) == 0) run.host = host;
+  RunResult run = start_run(options);
   const std::size_t total = selected.size() * shapes.size();
   std::size_t done = 0;
   for (const CheckEntry& e : selected) {

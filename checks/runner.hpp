@@ -46,6 +46,11 @@ NumericalGradient reference_numerical_gradient(const CheckInstance& inst, CheckM
 HSweep h_sweep(const CheckEntry& entry, const CaseResult& worst, const Word2vecFunctions& subject,
                const RunOptions& options);
 
+// A run with no checks yet: the options, the tool version, the start time
+// (ISO 8601 UTC) and the host. run_checks starts from it; so does a run that
+// stops at a usage error.
+RunResult start_run(const RunOptions& options);
+
 // Throws std::invalid_argument for an unknown --only selector or a case index
 // ≥ options.shapes; everything else is recorded in the result.
 RunResult run_checks(const std::vector<CheckEntry>& entries, const Word2vecFunctions& subject,

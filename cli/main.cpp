@@ -105,6 +105,45 @@ bool write_report(const std::string& path, const char* what,
   return true;
 }
 
+bool write_reports(const ReportFiles& files, const w2v::RunResult& run,
+                   const w2v::GradescopeWeights& weights) {
+  bool written = true;
+  written &= write_report(files.json, "JSON", [&](std::ostream& o) { w2v::write_json_report(o, run); });
+  written &= write_report(files.junit, "JUnit", [&](std::ostream& o) { w2v::write_junit_report(o, run); });
+  written &= write_report(files.gradescope, "Gradescope", [&](std::ostream& o) {
+    w2v::write_gradescope_report(o, run, weights);
+  });
+  written &= write_report(files.html, "HTML", [&](std::ostream& o) { w2v::write_html_report(o, run); });
+  return written;
+}
+
+// When the command line itself is wrong, CLI11 stops before it has read
+// every flag; the report paths are taken from argv directly.
+ReportFiles report_files_in(int argc, char** argv) {
+  ReportFiles files;
+  const std::pair<const char*, std::string*> flags[] = {
+      {"--json", &files.json}, {"--html", &files.html}, {"--junit", &files.junit},
+      {"--gradescope", &files.gradescope}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    for (const auto& [flag, path] : flags) {
+      if (arg == flag && i + 1 < argc) *path = argv[i + 1];
+      else if (arg.starts_with(std::string(flag) + "=")) *path = arg.substr(std::string_view(flag).size() + 1);
+    }
+  }
+  return files;
+}
+
+// A run that could not start still writes every report asked for, saying
+// why (a CI step waiting for results.json gets one).
+int fail_before_run(const ReportFiles& files, const std::string& error) {
+  w2v::RunResult run = w2v::start_run(w2v::RunOptions{});
+  run.error = error;
+  run.subject = "nothing (the run could not start)";
+  write_reports(files, run, w2v::GradescopeWeights{});
+  return kExitUsage;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -201,7 +240,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);  // prints CLI11's message naming the flag, and where --help is
-    return kExitUsage;
+    return fail_before_run(report_files_in(argc, argv), e.what());
   }
 
   try {
@@ -270,20 +309,14 @@ int main(int argc, char** argv) {
     run.mistake = mistake;
     if (graded) w2v::record_solution(run, *graded);
     w2v::write_console_report(std::cout, run, {.color = colored});
-    bool written = true;
-    written &= write_report(files.json, "JSON", [&](std::ostream& o) { w2v::write_json_report(o, run); });
-    written &= write_report(files.junit, "JUnit", [&](std::ostream& o) { w2v::write_junit_report(o, run); });
-    written &= write_report(files.gradescope, "Gradescope", [&](std::ostream& o) {
-      w2v::write_gradescope_report(o, run, weights);
-    });
-    written &= write_report(files.html, "HTML", [&](std::ostream& o) { w2v::write_html_report(o, run); });
+    const bool written = write_reports(files, run, weights);
     if (!written || (graded && !graded->problem.empty())) return kExitUsage;
     return run.passed() ? EXIT_SUCCESS : EXIT_FAILURE;
   } catch (const std::invalid_argument& e) {
     std::cerr << "w2v-gradcheck: " << e.what() << "\n";
-    return kExitUsage;
+    return fail_before_run(files, e.what());
   } catch (const std::exception& e) {
     std::cerr << "w2v-gradcheck: internal error: " << e.what() << "\n";
-    return kExitUsage;
+    return fail_before_run(files, std::string("internal error: ") + e.what());
   }
 }

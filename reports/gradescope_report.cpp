@@ -150,11 +150,14 @@ void write_gradescope_report(std::ostream& out, const RunResult& run,
         {"output", check_output(run, check)},
     });
   }
+  // A usage error: no check ran. Gradescope shows the top-level output.
+  const std::string error =
+      run.error.empty() ? std::string() : fmt::format("w2v-gradcheck could not run: {}\n", run.error);
   const nlohmann::json results = {
       {"score", total},
       {"execution_time", std::isfinite(run.seconds) ? run.seconds : 0.0},
-      {"output", fmt::format("w2v-gradcheck {} on {}: {} passed, {} failed (seed {})\n{}\n{}",
-                             run.tool_version, run.subject, run.count_checks(true),
+      {"output", fmt::format("{}w2v-gradcheck {} on {}: {} passed, {} failed (seed {})\n{}\n{}",
+                             error, run.tool_version, run.subject, run.count_checks(true),
                              run.count_checks(false), run.options.seed, describe_metric(run),
                              solution_text(run))},
       {"tests", std::move(tests)},

@@ -850,7 +850,10 @@ void header(Buffer& out, const RunResult& run) {
       R"(<div class="banner {}" id="verdict" data-verdict="{}">)"
       R"(<span class="verdict-word">{}</span>)",
       ok ? "passed" : "failed", ok ? "passed" : "failed", ok ? "✓ PASSED" : "✗ FAILED");
-  if (run.checks.empty())
+  if (!run.error.empty())
+    put(out, R"(<span class="sub" id="run-error">the run could not start: {}</span>)",
+        html_escape(run.error));
+  else if (run.checks.empty())
     out += R"(<span class="sub">no checks were run</span>)";
   else if (ok && run.count_skipped_checks() > 0)
     put(out, R"(<span class="sub">{} {} passed, {} skipped (no case applies)</span>)", cp,

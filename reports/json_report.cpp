@@ -157,6 +157,7 @@ json run_json(const RunResult& run) {
   const RunOptions& o = run.options;
   return {
       {"subject", run.subject},
+      {"error", text_or_null(run.error)},
       {"mistake", text_or_null(run.mistake)},
       {"seed", seed_string(o.seed)},
       {"shapes", o.shapes},

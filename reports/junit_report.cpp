@@ -177,6 +177,19 @@ void write_junit_report(std::ostream& out, const RunResult& run) {
     skipped += check.count(CaseStatus::skipped);
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  if (!run.error.empty()) {
+    // No check ran: one errored testcase says why, so CI shows a red run.
+    fmt::print(out,
+               "<testsuites name=\"w2v-gradcheck\" tests=\"1\" failures=\"0\" errors=\"1\" "
+               "skipped=\"0\" time=\"0\">\n"
+               "  <testsuite name=\"w2v-gradcheck\" tests=\"1\" failures=\"0\" errors=\"1\" "
+               "skipped=\"0\" time=\"0\" timestamp=\"{}\" hostname=\"{}\">\n"
+               "    <testcase name=\"run\" classname=\"w2v-gradcheck\" time=\"0\">\n"
+               "      <error message=\"{}\" type=\"usage\">{}</error>\n"
+               "    </testcase>\n  </testsuite>\n</testsuites>\n",
+               attr(run.started_at), attr(run.host), attr(run.error), body(run.error));
+    return;
+  }
   fmt::print(out,
              "<testsuites name=\"w2v-gradcheck\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
              "skipped=\"{}\" time=\"{}\">\n",

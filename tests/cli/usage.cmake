@@ -97,3 +97,17 @@ expect_run(2 "--weights: no check matches 'zz'" --weights "b=2,zz=1" --only d --
 
 # A repeated --case is one case.
 expect_run(0 "PASS   b.naive.dv_c +1/1 " --only b.naive.dv_c --case 1 --case 1 --shapes 3)
+
+# A usage error still writes the reports asked for, saying why (schema and
+# content: tests/reports/validate_reports.py).
+file(REMOVE ${CMAKE_CURRENT_BINARY_DIR}/usage-error.json ${CMAKE_CURRENT_BINARY_DIR}/usage-error.xml)
+expect_run(2 "--seed: expected a whole number" --seed -1 --json=${CMAKE_CURRENT_BINARY_DIR}/usage-error.json
+           --junit ${CMAKE_CURRENT_BINARY_DIR}/usage-error.xml)
+file(READ ${CMAKE_CURRENT_BINARY_DIR}/usage-error.json usage_error_report)
+if(NOT usage_error_report MATCHES "\"error\": \"--seed: expected a whole number")
+  message(FATAL_ERROR "the JSON report of a usage error does not say why:\n${usage_error_report}")
+endif()
+file(READ ${CMAKE_CURRENT_BINARY_DIR}/usage-error.xml usage_error_junit)
+if(NOT usage_error_junit MATCHES "<error message=\"--seed: expected a whole number")
+  message(FATAL_ERROR "the JUnit report of a usage error has no error:\n${usage_error_junit}")
+endif()

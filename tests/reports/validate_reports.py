@@ -129,7 +129,8 @@ def validate_json(report, schema, p):
     for status in totals:
         key = "cases_error" if status == "error" else f"cases_{status}"
         p.check(s[key] == totals[status], "json summary", f"{key}={s[key]}, cases say {totals[status]}")
-    p.check(s["verdict"] == ("failed" if failed_checks else "passed"), "json summary", "verdict wrong")
+    p.check(s["verdict"] == ("failed" if failed_checks or report["run"]["error"] else "passed"),
+            "json summary", "verdict wrong")
 
 
 # (b) ----------------------------------------------------------------------
@@ -163,6 +164,7 @@ def validate_junit(root, p):
             for o in outcome:
                 if o.tag in ("failure", "error"):
                     p.check(bool(o.get("message")), cw, f"<{o.tag}> without message")
+                if o.tag in ("failure", "error") and o.get("type") != "usage":
                     p.check(re.search(r"reproduce: \S*w2v-gradcheck --seed", o.text or "") is not None, cw,
                             f"<{o.tag}> body has no reproduce command")
                 seen[{"failure": "failures", "error": "errors", "skipped": "skipped"}[o.tag]] += 1
@@ -428,6 +430,32 @@ def run_and_validate(args, schema, p):
                 p.check(reports[name]["summary"]["skipped"] == 1, "summary",
                         "c.naive.du_w at case 0 (V = 1) should be the one skipped check")
             p.items[before:] = [f"[{name}] {m}" for m in p.items[before:]]
+
+    # A usage error: exit 2, no check ran, and every report still says why.
+    paths = outputs(args.workdir, "usage_error")
+    for path in paths:
+        if os.path.exists(path):
+            os.remove(path)
+    if run_cli(args.bin, ["--only", "nope"] + report_flags(paths, WEIGHTS), 2, p, "usage_error") is not None:
+        try:
+            report = load_strict_json(paths[0])
+            validate_json(report, schema, p)
+            p.check(report["summary"]["verdict"] == "failed" and report["checks"] == [] and
+                    "no check matches 'nope'" in (report["run"]["error"] or ""), "usage_error",
+                    f"JSON {report['summary']} error {report['run']['error']!r}")
+            junit = ET.parse(paths[1]).getroot()
+            validate_junit(junit, p)
+            p.check(junit.get("errors") == "1", "usage_error", "JUnit does not count one error")
+            results = load_strict_json(paths[2])
+            validate_gradescope(results, p)
+            p.check(results["score"] == 0 and "could not run: no check matches 'nope'" in results["output"],
+                    "usage_error", f"Gradescope output {results['output'][:200]!r}")
+            with open(paths[3], encoding="utf-8") as f:
+                page = ReportPage()
+                page.feed(f.read())
+            p.check(page.verdict == "failed", "usage_error", f"HTML verdict {page.verdict!r}")
+        except (OSError, ValueError, ET.ParseError, KeyError) as e:
+            p.check(False, "usage_error", f"report missing or unreadable: {e}")
 
     # The reproduce command of a failing case re-creates that case exactly.
     report = reports.get("sign_flip")
