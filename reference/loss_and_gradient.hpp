@@ -7,12 +7,19 @@
 //   r.loss; r.grad_center /* d */; r.grad_outside /* V×d */;
 #include <armadillo>
 
+#include <map>
+#include <string>
+
 namespace w2v {
 
 struct LossAndGradient {
   double loss = 0.0;
   arma::vec grad_center;   // ∂J/∂v_c, length d
   arma::mat grad_outside;  // ∂J/∂U in code layout, V×d, row w = ∂J/∂u_w
+  // Outputs the producer could not supply, by member name → why. Never set by
+  // the reference; a student solution's reply can have one malformed output
+  // and usable others (checks/functions.hpp: grad_center_of() and the like).
+  std::map<std::string, std::string> unusable;
 };
 
 }  // namespace w2v

@@ -12,6 +12,8 @@
 //   auto r = w2v::skipgram(c, context, center_vectors, outside_vectors,
 //                          w2v::naive_softmax_word_loss());
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "reference/loss_and_gradient.hpp"
@@ -22,6 +24,7 @@ struct SkipgramResult {
   double loss = 0.0;
   arma::mat grad_center_vectors;  // V×d, only row c non-zero
   arma::mat grad_outside;         // V×d
+  std::map<std::string, std::string> unusable;  // as in LossAndGradient
 };
 
 // J(v_c, o, U) for one context word. `position` is the index j of that word in

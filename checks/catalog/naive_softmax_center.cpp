@@ -18,7 +18,7 @@ std::vector<CheckEntry> naive_softmax_center_checks() {
       return f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors).loss;
     };
     inst.gradient = [in](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
-      return f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors).grad_center;
+      return grad_center_of(f.naive_softmax(x.col(0), in.outside_idx, in.outside_vectors));
     };
     inst.structure = ReferenceStructure{ReferenceLossKind::naive_softmax, LossBlock::center_vec,
                                         in.center_vec(), in.outside_idx, in.outside_vectors, {}};

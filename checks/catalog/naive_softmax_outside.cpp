@@ -23,7 +23,7 @@ CheckEntry outside_entry(std::string id, std::string title, std::string formula,
       return f.naive_softmax(v_c, o, U).loss;
     };
     inst.gradient = [v_c, o](const Word2vecFunctions& f, const arma::mat& U) -> arma::mat {
-      return f.naive_softmax(v_c, o, U).grad_outside;
+      return grad_outside_of(f.naive_softmax(v_c, o, U));
     };
     inst.structure = ReferenceStructure{ReferenceLossKind::naive_softmax, LossBlock::outside_vectors,
                                         v_c, o, in.outside_vectors, {}};

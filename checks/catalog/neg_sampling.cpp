@@ -29,7 +29,7 @@ CheckEntry neg_entry(std::string id, std::string title, std::string formula, Blo
         return f.neg_sampling(x.col(0), o, U, neg).loss;
       };
       inst.gradient = [U, o, neg](const Word2vecFunctions& f, const arma::mat& x) -> arma::mat {
-        return f.neg_sampling(x.col(0), o, U, neg).grad_center;
+        return grad_center_of(f.neg_sampling(x.col(0), o, U, neg));
       };
       inst.structure = ReferenceStructure{ReferenceLossKind::neg_sampling, LossBlock::center_vec,
                                           inst.point.col(0), o, U, neg};
@@ -41,7 +41,7 @@ CheckEntry neg_entry(std::string id, std::string title, std::string formula, Blo
       return f.neg_sampling(v_c, o, U, neg).loss;
     };
     inst.gradient = [v_c, o, neg](const Word2vecFunctions& f, const arma::mat& U) -> arma::mat {
-      return f.neg_sampling(v_c, o, U, neg).grad_outside;
+      return grad_outside_of(f.neg_sampling(v_c, o, U, neg));
     };
     inst.structure = ReferenceStructure{ReferenceLossKind::neg_sampling, LossBlock::outside_vectors,
                                         v_c, o, in.outside_vectors, neg};
