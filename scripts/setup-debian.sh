@@ -11,6 +11,14 @@ packages=(
   python3 python3-numpy python3-jsonschema
   chromium
 )
+# `setup-debian.sh --bench` adds the benchmark's PyTorch peer (bench/README.md;
+# ~500 MB, so not part of the default set-up).
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch)
+elif [[ $# -gt 0 ]]; then
+  echo "setup: unknown argument '$1' (the only option is --bench)" >&2
+  exit 2
+fi
 
 missing=()
 for p in "${packages[@]}"; do
