@@ -11,7 +11,11 @@ and a few generated ones, and checks each reply:
   buggy ones      each reply shows its bug (sign, (d, V) shape, repeats,
                   float32 and np.random warnings, mutated, bad_result,
                   exception + traceback, not_implemented, import_error, hang)
-  prints, lists   equal to correct.py's replies
+  prints, lists,  equal to correct.py's replies (keyword_call's skipgram calls
+  keyword_call    the per-word loss with the course's parameter names)
+  returns_none    bad_result "returned None (a missing return statement?)",
+                  also named when skipgram fails on it
+  random_state    warnings naming its RandomState, for skipgram too
 
 Every read has a timeout, so a broken adapter fails the test instead of
 hanging it; every adapter started is killed on the way out.
@@ -39,7 +43,9 @@ except ImportError:
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ADAPTER = os.path.join(ROOT, "checks", "solution", "python", "w2v_adapter.py")
 EXAMPLES = os.path.join(ROOT, "examples", "solutions", "python")
-READ_TIMEOUT = 15.0
+# Only a guard against a hung adapter (a read never returning); no test here
+# measures speed, so it is far above any start-up, even on a loaded machine.
+READ_TIMEOUT = 120.0
 VERBOSE = "-v" in sys.argv
 
 failures = []
@@ -128,7 +134,7 @@ class Adapter:
             raise AssertionError("reply id %r for request %d" % (reply.get("id"), request_id))
         return reply
 
-    def finish(self, timeout=10.0):
+    def finish(self, timeout=READ_TIMEOUT):
         """Closes fd 3 and returns the exit status (None if it did not exit)."""
         os.close(self._req_w)
         self._req_w = None
@@ -367,6 +373,11 @@ def case_correct():
                 a.request("skipgram", dict(skipgram_args("naive_softmax"),
                                            center_vectors={"rows": V, "cols": D, "data": [1.0]})),
                 "bad_request", "args.center_vectors.data: expected 28 numbers (rows 7 \u00d7 cols 4), got 1")
+    # A blank line is answered too, as the C++ main answers it (docs/protocol.md).
+    a.send_raw("")
+    blank = a.read()
+    check("blank line: bad_request with id null", blank.get("id", "absent") is None
+          and (blank.get("error") or {}).get("kind") == "bad_request", json.dumps(blank))
     a.send_raw('{"function": "sigmoid", "args": {"x": [0.0]}}')
     no_id = a.read()
     check("bad_request without id: id null", no_id.get("id", "absent") is None
@@ -479,12 +490,48 @@ def case_np_random():
     warnings = " | ".join(r.get("warnings", []))
     check("np_random neg warns", "called numpy.random.randint during negSamplingLossAndGradient"
           in warnings and "use dataset.sampleTokenIdx()" in warnings, warnings)
-    check("np_random neg warns about unused samples", "drew 0 of the K = 7" in warnings, warnings)
+    # Which sampler it used says why the dataset's samples went unused.
+    check("np_random neg: no second warning for the unused samples", "drew 0 of" not in warnings,
+          warnings)
     check_triple("np_random naive clean",
                  a.request("naive_softmax_loss_and_gradient", naive_args()), EXPECTED_NAIVE)
     sg = a.request("skipgram", skipgram_args("neg_sampling"))
     check("np_random skipgram warns", any("numpy.random.randint" in w
                                           for w in sg.get("warnings", [])), json.dumps(sg)[:300])
+    a.close()
+
+
+def case_random_state():
+    a = Adapter(example("random_state"))
+    r = a.request("neg_sampling_loss_and_gradient", neg_args())
+    warnings = " | ".join(r.get("warnings", []))
+    check("random_state neg names its generator",
+          "drew from _rng (a numpy.random.RandomState) during negSamplingLossAndGradient" in warnings
+          and "use dataset.sampleTokenIdx()" in warnings, warnings)
+    check("random_state neg: no second warning for the unused samples", "drew 0 of" not in warnings,
+          warnings)
+    sg = a.request("skipgram", skipgram_args("neg_sampling"))
+    check("random_state skipgram names its generator",
+          any("drew from _rng (a numpy.random.RandomState) during skipgram" in w
+              for w in sg.get("warnings", [])), json.dumps(sg)[:400])
+    check_triple("random_state naive clean",
+                 a.request("naive_softmax_loss_and_gradient", naive_args()), EXPECTED_NAIVE)
+    a.close()
+
+
+def case_returns_none():
+    path = example("returns_none")
+    a = Adapter(path)
+    r = a.request("naive_softmax_loss_and_gradient", naive_args())
+    check("returns_none naive: bad_result, not not_implemented", r.get("ok") is False and
+          r.get("error") == {"kind": "bad_result",
+                             "message": "naiveSoftmaxLossAndGradient returned None (a missing "
+                                        "return statement?)"}, json.dumps(r))
+    check_error("returns_none skipgram names the None", a.request("skipgram", skipgram_args("naive_softmax")),
+                "exception", "TypeError",
+                "naiveSoftmaxLossAndGradient returned None inside skipgram (a missing return statement?)")
+    check_triple("returns_none neg right", a.request("neg_sampling_loss_and_gradient", neg_args()),
+                 EXPECTED_NEG)
     a.close()
 
 
@@ -687,6 +734,40 @@ def case_generated(workdir):
           in warnings and "random.randint during" in warnings, warnings)
     a.close()
 
+    # Generators the adapter cannot patch by name: the student's own Generator
+    # and random.Random objects, and the global ones behind unwatched functions.
+    path = _variant(workdir, "own_generators", [
+        ("import random\n", "import random\n_gen = np.random.default_rng(1)\n_py = random.Random(2)\n"),
+        ("    negSampleWordIndices = getNegativeSamples(outsideWordIdx, dataset, K)\n",
+         "    negSampleWordIndices = getNegativeSamples(outsideWordIdx, dataset, K)\n"
+         "    _gen.integers(3)\n    _py.random()\n    np.random.binomial(3, 0.5)\n    random.gauss(0, 1)\n")])
+    a = Adapter(path)
+    r = a.request("neg_sampling_loss_and_gradient", neg_args())
+    warnings = " | ".join(r.get("warnings", []))
+    for needle in ("drew from _gen (a numpy.random.Generator) during negSamplingLossAndGradient",
+                   "drew from _py (a random.Random) during",
+                   "drew from numpy.random's global generator during",
+                   "drew from the random module's global generator during"):
+        check("own generators: %s" % needle[10:40], needle in warnings, warnings)
+    check_triple("own generators: naive clean",
+                 a.request("naive_softmax_loss_and_gradient", naive_args()), EXPECTED_NAIVE)
+    a.close()
+
+    # Fewer draws than K inside skipgram are reported as for the word loss alone.
+    path = _variant(workdir, "underdraws", [
+        ("getNegativeSamples(outsideWordIdx, dataset, K)\n", "getNegativeSamples(outsideWordIdx, dataset, K - 1)\n")])
+    a = Adapter(path)
+    r = a.request("neg_sampling_loss_and_gradient", neg_args())
+    check("neg under-draw warned", any("drew 6 of the K = 7 negative samples from "
+                                       "dataset.sampleTokenIdx()" in w
+                                       for w in r.get("warnings", [])), json.dumps(r)[:400])
+    sg = a.request("skipgram", skipgram_args("neg_sampling"))
+    warnings = " | ".join(sg.get("warnings", []))
+    check("skipgram under-draw warned", "inside skipgram, negSamplingLossAndGradient drew fewer negative "
+          "samples from dataset.sampleTokenIdx() than supplied: 2 of K = 3 for outside word 0" in warnings,
+          warnings)
+    a.close()
+
     # More draws than K: a clear exception.
     path = _variant(workdir, "overdraws", [
         ("getNegativeSamples(outsideWordIdx, dataset, K)\n", "getNegativeSamples(outsideWordIdx, dataset, K + 1)\n")])
@@ -721,7 +802,7 @@ def case_generated(workdir):
 
 def case_no_channel():
     proc = subprocess.run([sys.executable, ADAPTER, example("correct")], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=30)
+                          capture_output=True, text=True, timeout=READ_TIMEOUT)
     check("without fds 3/4: exit 2 and a pointer to the harness",
           proc.returncode == 2 and "w2v-gradcheck grade --python" in proc.stderr,
           "status %d, stderr %r" % (proc.returncode, proc.stderr))
@@ -732,13 +813,15 @@ def main():
     try:
         print("correct.py")
         correct = case_correct()
-        print("prints.py, lists.py")
+        print("prints.py, lists.py, keyword_call.py")
         case_same_as_correct("prints", correct, ("word2vec.py imported", '{"id": 0, "ok": true}',
                                                   "naive softmax, o = 4", "x" * 100, "debug"))
         case_same_as_correct("lists", correct)
+        case_same_as_correct("keyword_call", correct)
         for case in (case_sign_error, case_transposed, case_missing_normaliser, case_dropped_repeats,
-                     case_float32, case_np_random, case_syntax_error, case_raises, case_mutates,
-                     case_wrong_tuple, case_missing_function, case_hangs):
+                     case_float32, case_np_random, case_random_state, case_returns_none,
+                     case_syntax_error, case_raises, case_mutates, case_wrong_tuple,
+                     case_missing_function, case_hangs):
             print(case.__name__[5:] + ".py")
             case()
         print("generated solutions")

@@ -382,10 +382,67 @@ def _all_zero(value):
         return False
 
 
+def _frozen(value):
+    """A comparable copy of a generator's state (dicts, tuples, numpy arrays)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _frozen(v)) for key, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return (value.dtype.str, value.shape, value.tobytes())
+    return value
+
+
+def _generator_state(rng):
+    if isinstance(rng, np.random.RandomState):
+        return _frozen(rng.get_state())
+    if isinstance(rng, np.random.Generator):
+        return _frozen(rng.bit_generator.state)
+    return _frozen(rng.getstate())
+
+
+GLOBAL_GENERATORS = {"numpy.random": "numpy.random's global generator",
+                     "random": "the random module's global generator"}
+
+
+def _generators(student_module):
+    """(label, generator) for each random generator a call could draw from
+    without touching a watched sampler: the global ones behind the functions of
+    numpy.random and random (np.random.binomial is not watched by name), and
+    the RandomState, Generator and random.Random objects the student's module
+    holds (their methods cannot be patched; their state shows a draw)."""
+    found = [(label, rng) for label, rng in (("numpy.random", getattr(np.random.mtrand, "_rand", None)),
+                                             ("random", getattr(random, "_inst", None)))
+             if rng is not None]
+    if student_module is not None:
+        kinds = ((np.random.RandomState, "numpy.random.RandomState"),
+                 (np.random.Generator, "numpy.random.Generator"),
+                 (random.Random, "random.Random"))
+        seen = {id(rng) for _, rng in found}
+        for name, value in list(vars(student_module).items()):
+            # SystemRandom has no state to compare (and no seed to replay).
+            if id(value) in seen or isinstance(value, random.SystemRandom):
+                continue
+            for kind, kind_name in kinds:
+                if isinstance(value, kind):
+                    found.append(("%s (a %s)" % (name, kind_name), value))
+                    seen.add(id(value))
+                    break
+    return found
+
+
 @contextlib.contextmanager
-def watch_random(student_module, counts):
+def watch_random(student_module, counts, drawn):
     """Counts calls of the module-level samplers of numpy.random and random,
-    also where the student imported them by name; restores them afterwards."""
+    also where the student imported them by name, and restores them
+    afterwards; lists in `drawn` the other generators whose state the call
+    changed (see _generators)."""
+    generators = []
+    for label, rng in _generators(student_module):
+        try:
+            generators.append((label, rng, _generator_state(rng)))
+        except Exception:
+            pass
     patched = []  # (namespace, name, original, counting replacement)
     by_identity = {}
     for module, prefix, names in ((np.random, "numpy.random", NUMPY_RANDOM_NAMES),
@@ -412,6 +469,14 @@ def watch_random(student_module, counts):
     finally:
         for namespace, name, original, _ in patched:
             namespace[name] = original
+        for label, rng, state in generators:
+            try:
+                changed = _generator_state(rng) != state
+            except Exception:
+                continue
+            # A watched sampler's own draws are already counted by name.
+            if changed and not any(called.startswith(label + ".") for called in counts):
+                drawn.append(GLOBAL_GENERATORS.get(label, label))
 
 
 class Solution:
@@ -446,13 +511,16 @@ class Solution:
             raise CallError("not_implemented", message)
         return self.functions[protocol_name]
 
-    def call(self, name, func, arrays, args, extra_warnings):
+    def call(self, name, func, arrays, args, extra_warnings, explain=None):
         """Calls func(*args); arrays maps protocol argument names to the arrays
-        among args, checked for in-place changes. Returns (value, mutated)."""
+        among args, checked for in-place changes; explain() may add the cause
+        of an exception the function raised. Returns (value, mutated) and
+        sets self.used_random (whether the call drew from a generator)."""
         before = {key: value.copy() for key, value in arrays.items()}
-        counts = {}
+        counts, drawn = {}, []
+        self.used_random = False
         try:
-            with watch_random(self.module, counts):
+            with watch_random(self.module, counts, drawn):
                 value = func(*args)
         except NotImplementedError as exc:
             raise CallError("not_implemented", "%s raised NotImplementedError%s"
@@ -463,21 +531,28 @@ class Solution:
                 raise CallError("not_implemented", "%s is still the starter code: its "
                                 "### YOUR CODE HERE block is empty (%s: %s)"
                                 % (name, type(exc).__name__, exc))
-            raise CallError("exception", "%s raised %s: %s" % (name, type(exc).__name__, exc),
+            cause = explain() if explain else ""
+            raise CallError("exception", "%s raised %s: %s%s" % (name, type(exc).__name__, exc,
+                                                                 " (%s)" % cause if cause else ""),
                             _student_traceback(exc))
         finally:
+            self.used_random = bool(counts or drawn)
             for label, n in sorted(counts.items()):
                 extra_warnings.append(
                     "called %s during %s (%d time%s): use dataset.sampleTokenIdx() so results "
                     "are deterministic" % (label, name, n, "" if n == 1 else "s"))
+            for label in drawn:
+                extra_warnings.append("drew from %s during %s: use dataset.sampleTokenIdx() so "
+                                      "results are deterministic" % (label, name))
         mutated = [key for key, copy in before.items() if not _same_bits(arrays[key], copy)]
-        if value is None:
-            has_marker, _ = _starter_state(func)
-            if has_marker:
-                raise CallError("not_implemented", "%s returned None: its ### YOUR CODE HERE "
-                                "block looks unfinished" % name)
-            raise CallError("bad_result", "%s returned None (a missing return statement?)" % name)
         _, block_empty = _starter_state(func)
+        if value is None:
+            # The course's file keeps its ### YOUR CODE HERE markers once filled
+            # in: only an empty block means unfinished.
+            if block_empty:
+                raise CallError("not_implemented", "%s returned None: its ### YOUR CODE HERE "
+                                "block is empty" % name)
+            raise CallError("bad_result", "%s returned None (a missing return statement?)" % name)
         if block_empty and isinstance(value, tuple) and _all_zero(value[1:]):
             raise CallError("not_implemented", "%s is still the starter code: its ### YOUR CODE "
                             "HERE block is empty and it returns zeros" % name)
@@ -540,7 +615,8 @@ class Solution:
         dataset.replay(negatives)
         value, mutated = self.call(name, func, {"center_vec": center, "outside_vectors": outside},
                                    (center, o, outside, dataset, len(negatives)), warnings)
-        if dataset.draws_left() > 0:
+        # Draws from another generator explain unused samples already.
+        if dataset.draws_left() > 0 and not self.used_random:
             warnings.append("%s drew %d of the K = %d negative samples from "
                             "dataset.sampleTokenIdx()"
                             % (name, len(negatives) - dataset.draws_left(), len(negatives)))
@@ -569,42 +645,64 @@ class Solution:
                              % (len(per_context), len(context)))
 
         name, func = self.student("skipgram")
-        dataset = ReplayDataset(vocabulary)
+        replay = ReplayDataset(vocabulary)
         calls = [0]
+        short = []  # (outside word j, draws taken, K) of calls that left samples unused
+        returned_none = []  # names of word losses that returned None
+        # The wrappers passed as word2vecLossAndGradient take the course's own
+        # parameter names, so a skipgram calling them by keyword works.
         if loss_kind == "naive_softmax":
-            _, word_loss = self.student("naive_softmax_loss_and_gradient",
-                                        needed_by="skipgram with naive softmax")
-            inner = word_loss
+            naive_name, naive = self.student("naive_softmax_loss_and_gradient",
+                                             needed_by="skipgram with naive softmax")
 
-            @functools.wraps(inner)
-            def word_loss(*a, **kw):
+            @functools.wraps(naive)
+            def word_loss(centerWordVec, outsideWordIdx, outsideVectors, dataset):
                 calls[0] += 1
-                return inner(*a, **kw)
+                result = naive(centerWordVec, outsideWordIdx, outsideVectors, dataset)
+                if result is None:
+                    returned_none.append(naive_name)
+                return result
         else:
-            _, neg = self.student("neg_sampling_loss_and_gradient",
-                                  needed_by="skipgram with negative sampling")
+            neg_name, neg = self.student("neg_sampling_loss_and_gradient",
+                                         needed_by="skipgram with negative sampling")
 
             @functools.wraps(neg)
-            def word_loss(centerWordVec, outsideWordIdx, outsideVectors, dataset_=None, K=None):
+            def word_loss(centerWordVec, outsideWordIdx, outsideVectors, dataset, K=10):
+                # The harness's K and draws for this outside word, whatever the
+                # student's skipgram passes: K=10 is the course's default.
                 j = calls[0]
                 calls[0] += 1
                 if j >= len(per_context):
                     raise RuntimeError("word2vecLossAndGradient called more than "
                                        "len(outsideWords) = %d times" % len(per_context))
-                dataset.replay(per_context[j])
-                return neg(centerWordVec, outsideWordIdx, outsideVectors, dataset,
-                           len(per_context[j]))
+                replay.replay(per_context[j])
+                result = neg(centerWordVec, outsideWordIdx, outsideVectors, replay,
+                             len(per_context[j]))
+                if result is None:
+                    returned_none.append(neg_name)
+                if replay.draws_left() > 0:
+                    short.append((j, len(per_context[j]) - replay.draws_left(),
+                                  len(per_context[j])))
+                return result
 
         words = ["w%d" % j for j in context]
         word2ind = {"w%d" % i: i for i in range(vocabulary)}
         window = math.ceil(len(context) / 2)
         value, mutated = self.call(
             name, func, {"center_vectors": center_vectors, "outside_vectors": outside},
-            ("w%d" % c, window, words, word2ind, center_vectors, outside, dataset, word_loss),
-            warnings)
+            ("w%d" % c, window, words, word2ind, center_vectors, outside, replay, word_loss),
+            warnings,
+            explain=lambda: "%s returned None inside skipgram (a missing return statement?)"
+                            % returned_none[0] if returned_none else "")
         if calls[0] != len(context):
             warnings.append("skipgram called word2vecLossAndGradient %d time%s for %d outside "
                             "words" % (calls[0], "" if calls[0] == 1 else "s", len(context)))
+        if short and not self.used_random:
+            listed = ", ".join("%d of K = %d for outside word %d" % (taken, k, j)
+                               for j, taken, k in short[:4])
+            warnings.append("inside skipgram, %s drew fewer negative samples from "
+                            "dataset.sampleTokenIdx() than supplied: %s%s"
+                            % (neg_name, listed, ", …" if len(short) > 4 else ""))
         conv = Converter(name)
         loss, grad_center, grad_outside = conv.triple(value, SKIPGRAM_WORDS)
         result = {"loss": conv.scalar(loss, "loss"),
@@ -649,11 +747,13 @@ class Channel:
 def serve(channel, solution):
     handlers = {name: getattr(solution, name) for name in STUDENT_NAMES}
     for line in channel.requests:
-        if not line.strip():
-            continue
         request_id = None
         warnings = []
         try:
+            # A blank line is a malformed request too: one reply per line, as
+            # the C++ main gives (docs/protocol.md).
+            if not line.strip():
+                raise BadRequest("empty line: expected one JSON request per line")
             try:
                 request = json.loads(line)
             except ValueError as exc:
