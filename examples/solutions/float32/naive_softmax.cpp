@@ -1,8 +1,10 @@
 // MISTAKE: the right formulas, computed in single precision (float) and
 // converted back: errors near 1e-7, far above what double-precision finite
 // differences resolve.
-// Should fail b.naive.dv_c, c.naive.du_o, c.naive.du_w, c.naive.dU,
-// f.naive.dU and f.naive.dv_c on precision, not on the formula.
+// Should fail all seven naive-softmax checks (b.naive.dv_c, c.naive.du_o,
+// c.naive.du_w, c.naive.dU, f.naive.dU, f.naive.dv_c and f.naive.dv_w) on
+// precision, not on the formula; f.naive.dv_w (a zero gradient, right) fails
+// on its float32 loss alone.
 #include "w2v/solution.hpp"
 
 #include <cmath>

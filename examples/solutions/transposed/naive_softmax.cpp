@@ -1,7 +1,9 @@
 // MISTAKE: ∂J/∂U is returned in the handout's layout, v_c(ŷ − y)ᵀ of shape
 // (d, V), instead of the code's (V, d) with row w = ∂J/∂u_w.
-// Should fail c.naive.du_o, c.naive.du_w, c.naive.dU and f.naive.dU with a
-// shape message; b.naive.dv_c passes.
+// Should fail every naive-softmax check (b.naive.dv_c, c.naive.*, f.naive.*)
+// with a "transposed layout" shape message: the harness rejects a reply with a
+// wrongly shaped output as a whole, so even b.naive.dv_c, whose ∂J/∂v_c is
+// right, fails.
 #include "w2v/solution.hpp"
 
 #include <cmath>
