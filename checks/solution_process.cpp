@@ -8,14 +8,18 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <thread>
+
+#include "checks/process_tree.hpp"
 
 extern char** environ;
 
@@ -73,10 +77,44 @@ void set_limit(int resource, rlim_t value) {
   ::setrlimit(resource, &r);
 }
 
+// RLIMIT_NPROC counts every task (process or thread) of the real user, not the
+// solution's own, so a fixed small number fails at once for a user who already
+// runs many (a desktop session, a CI runner with parallel jobs). The solution
+// gets what the user has now plus room for a legitimate solution: OpenBLAS
+// starts a thread per core when it loads, and a helper process or two. A busy
+// user whose other jobs start processes meanwhile leaves the solution less
+// room; only the solution's own forks and threads can then fail (EAGAIN). For
+// root the kernel does not enforce the limit at all; there the subreaper
+// cleanup (checks/process_tree.hpp) is what ends a fork bomb, after the call.
+rlim_t process_limit() {
+  const std::size_t cores = std::max(1U, std::thread::hardware_concurrency());
+  const rlim_t wanted = tasks_of_real_user() + std::max<std::size_t>(256, 8 * cores);
+  rlimit current{};
+  if (::getrlimit(RLIMIT_NPROC, &current) != 0) return wanted;
+  return std::min(wanted, current.rlim_max);
+}
+
+int open_exit_fd(pid_t pid) {
+#ifdef SYS_pidfd_open
+  return static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));  // close-on-exec by definition
+#else
+  (void)pid;
+  return -1;
+#endif
+}
+
+// Without a pidfd, how often a wait checks whether the child has exited.
+constexpr int kExitPollMs = 50;
+
 // Runs in the forked child: only async-signal-safe calls until exec.
 [[noreturn]] void exec_child(int request_read, int reply_write, int log_fd, int dev_null,
-                             int exec_error_write, const SandboxLimits& limits, char** argv,
-                             char** envp) {
+                             int exec_error_write, const SandboxLimits& limits, rlim_t processes,
+                             pid_t harness, char** argv, char** envp) {
+  // Dies with the harness even when the harness is SIGKILLed. The signal is
+  // tied to the thread that forked: solutions are started and used from one
+  // thread that lives as long as they do (the runner's).
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != harness) ::_exit(127);  // the harness died before prctl
   ::setpgid(0, 0);
   // Move everything above the fds we are about to fill so no dup2 clobbers a source.
   const int req = ::fcntl(request_read, F_DUPFD, 10);
@@ -94,7 +132,7 @@ void set_limit(int resource, rlim_t value) {
 
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
-  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGXCPU, SIGXFSZ}) ::sigaction(s, &dfl, nullptr);
+  for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGXCPU, SIGXFSZ}) ::sigaction(s, &dfl, nullptr);
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -104,6 +142,7 @@ void set_limit(int resource, rlim_t value) {
   set_limit(RLIMIT_AS, static_cast<rlim_t>(limits.address_space_bytes));
   set_limit(RLIMIT_FSIZE, static_cast<rlim_t>(limits.output_file_bytes));
   set_limit(RLIMIT_CORE, 0);
+  set_limit(RLIMIT_NPROC, processes);
 
   ::execvpe(argv[0], argv, envp);
   const int err = errno;
@@ -137,6 +176,7 @@ SolutionProcess::SolutionProcess(std::vector<std::string> argv, SandboxLimits li
     : argv_(std::move(argv)), limits_(limits) {
   if (argv_.empty() || argv_[0].empty())
     throw std::invalid_argument("solution command is empty");
+  adopt_orphans();
   // A child that dies while we write its request must give us EPIPE, not kill
   // the harness with SIGPIPE.
   struct sigaction current {};
@@ -186,11 +226,13 @@ std::string SolutionProcess::start() {
   std::vector<std::string> env = child_environment();
   std::vector<std::string> args = argv_;
   std::vector<char*> envp = c_strings(env), argvp = c_strings(args);
+  const rlim_t processes = process_limit();
+  const pid_t harness = ::getpid();
 
   const pid_t pid = ::fork();
   if (pid == 0)
-    exec_child(request[0], reply[1], log_fd_, dev_null, exec_error[1], limits_, argvp.data(),
-               envp.data());
+    exec_child(request[0], reply[1], log_fd_, dev_null, exec_error[1], limits_, processes, harness,
+               argvp.data(), envp.data());
   ::close(request[0]);
   ::close(reply[1]);
   ::close(exec_error[1]);
@@ -203,13 +245,21 @@ std::string SolutionProcess::start() {
   }
   ::setpgid(pid, pid);  // also in the child: whichever runs first
   pid_ = pid;
+  track_solution(pid);
+  exit_fd_ = open_exit_fd(pid);
   ++starts_;
   request_fd_ = request[1];
   reply_fd_ = reply[0];
   ::fcntl(request_fd_, F_SETFL, ::fcntl(request_fd_, F_GETFL) | O_NONBLOCK);
+  // Non-blocking: after the child died, what it wrote is drained without
+  // waiting on a descendant that still holds fd 4.
+  ::fcntl(reply_fd_, F_SETFL, ::fcntl(reply_fd_, F_GETFL) | O_NONBLOCK);
 
   int child_errno = 0;
-  const ssize_t n = ::read(exec_error[0], &child_errno, sizeof child_errno);
+  ssize_t n;
+  do {
+    n = ::read(exec_error[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
   ::close(exec_error[0]);
   if (n == static_cast<ssize_t>(sizeof child_errno)) {
     kill_child();
@@ -236,8 +286,32 @@ std::string SolutionProcess::exchange(const std::string& request_line) {
   try {
     return read_line(budget - seconds_since(begin), "a reply");
   } catch (const SolutionFailure& f) {
-    if (f.kind == FailureKind::timed_out) fail_timeout(budget, "a reply", total_binds);
+    if (f.kind == FailureKind::timed_out) fail_timeout("a reply", total_binds);
     throw;
+  }
+}
+
+bool SolutionProcess::child_exited() const {
+  if (pid_ <= 0) return true;
+  siginfo_t info{};
+  // WNOWAIT: the zombie keeps its pid, so its process group id cannot be
+  // reused before kill_child() has signalled the group.
+  return ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+         info.si_pid == pid_;
+}
+
+bool SolutionProcess::wait_for_exit(double seconds) const {
+  const Clock::time_point begin = Clock::now();
+  for (;;) {
+    if (child_exited()) return true;
+    const double left = seconds - seconds_since(begin);
+    if (left <= 0) return false;
+    if (exit_fd_ >= 0) {
+      pollfd p{exit_fd_, POLLIN, 0};
+      ::poll(&p, 1, to_poll_ms(left));
+    } else {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(to_poll_ms(left), kExitPollMs)));
+    }
   }
 }
 
@@ -251,16 +325,30 @@ void SolutionProcess::write_all(const std::string& data, double timeout_seconds)
       continue;
     }
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && errno == EPIPE) fail_after_channel_closed("reading its request");
+    if (n < 0 && errno == EPIPE) fail_child_gone("it to read its request", true);
     if (n < 0 && errno != EAGAIN)
       throw SolutionFailure(FailureKind::protocol_error,
                             fmt::format("cannot send the request: {}", std::strerror(errno)));
-    // The pipe is full: the child is not reading (yet).
+    // The pipe is full: the child is not reading (yet), or is dead while a
+    // process it forked holds fd 3 open.
     const double left = timeout_seconds - seconds_since(begin);
-    if (left <= 0) fail_timeout(timeout_seconds, "reading its request", false);
-    pollfd p{request_fd_, POLLOUT, 0};
-    ::poll(&p, 1, to_poll_ms(left));
+    if (left <= 0) fail_timeout("it to read its request", false);
+    pollfd p[2] = {{request_fd_, POLLOUT, 0}, {exit_fd_, POLLIN, 0}};
+    const int ms = exit_fd_ >= 0 ? to_poll_ms(left) : std::min(to_poll_ms(left), kExitPollMs);
+    ::poll(p, exit_fd_ >= 0 ? 2 : 1, ms);
+    if (child_exited()) fail_child_gone("it to read its request", false);
   }
+}
+
+SolutionProcess::Read SolutionProcess::read_available() {
+  char chunk[1 << 16];
+  const ssize_t n = ::read(reply_fd_, chunk, sizeof chunk);
+  if (n > 0) {
+    buffer_.append(chunk, static_cast<std::size_t>(n));
+    return Read::data;
+  }
+  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return Read::nothing;
+  return Read::end_of_file;  // 0, or an error: nothing more will come
 }
 
 std::string SolutionProcess::read_line(double timeout_seconds, const char* waiting_for) {
@@ -282,20 +370,28 @@ std::string SolutionProcess::read_line(double timeout_seconds, const char* waiti
                                         limits_.reply_bytes >> 20, waiting_for));
     }
     const double left = timeout_seconds - seconds_since(begin);
-    if (left <= 0) fail_timeout(timeout_seconds, waiting_for, false);
-    pollfd p{reply_fd_, POLLIN, 0};
-    const int ready = ::poll(&p, 1, to_poll_ms(left));
+    if (left <= 0) fail_timeout(waiting_for, false);
+    pollfd p[2] = {{reply_fd_, POLLIN, 0}, {exit_fd_, POLLIN, 0}};
+    const int ms = exit_fd_ >= 0 ? to_poll_ms(left) : std::min(to_poll_ms(left), kExitPollMs);
+    const int ready = ::poll(p, exit_fd_ >= 0 ? 2 : 1, ms);
     if (ready < 0 && errno == EINTR) continue;
-    if (ready == 0) continue;  // re-checks the deadline
-    char chunk[1 << 16];
-    const ssize_t n = ::read(reply_fd_, chunk, sizeof chunk);
-    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-    if (n <= 0) fail_after_channel_closed(waiting_for);
-    buffer_.append(chunk, static_cast<std::size_t>(n));
+    if (p[0].revents != 0) {
+      const Read r = read_available();
+      if (r == Read::data) continue;
+      if (r == Read::end_of_file) fail_child_gone(waiting_for, true);
+    }
+    if (child_exited()) {
+      // What it wrote before dying is still in the pipe; a process it forked
+      // may hold fd 4 open, so end of file may never come.
+      while (buffer_.size() <= limits_.reply_bytes && read_available() == Read::data) {
+      }
+      if (buffer_.find('\n', scanned) != std::string::npos) continue;
+      fail_child_gone(waiting_for, false);
+    }
   }
 }
 
-void SolutionProcess::fail_timeout(double timeout_seconds, const char* waiting_for, bool total) {
+void SolutionProcess::fail_timeout(const char* waiting_for, bool total) {
   kill_child();
   const std::string limit =
       total ? fmt::format("the total time limit of {} ran out",
@@ -306,27 +402,18 @@ void SolutionProcess::fail_timeout(double timeout_seconds, const char* waiting_f
                         fmt::format("timed out: {} while the harness waited for {} (hanging or "
                                     "far too slow); its process group was killed",
                                     limit, waiting_for));
-  (void)timeout_seconds;
 }
 
-void SolutionProcess::fail_after_channel_closed(const char* waiting_for) {
-  // The reply channel closed: usually the child died. Give it a moment to be reaped.
-  int status = 0;
-  pid_t done = 0;
-  for (int i = 0; i < 200 && done == 0; ++i) {
-    done = ::waitpid(pid_, &status, WNOHANG);
-    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  if (done != pid_) {
+void SolutionProcess::fail_child_gone(const char* waiting_for, bool channel_closed) {
+  // End of file on a channel usually means the child died: give it a moment.
+  if (channel_closed && !wait_for_exit(2.0)) {
     kill_child();
     throw SolutionFailure(FailureKind::protocol_error,
                           fmt::format("closed its reply channel (fd 4) without exiting while the "
                                       "harness waited for {}",
                                       waiting_for));
   }
-  ::kill(-pid_, SIGKILL);  // anything it started
-  pid_ = -1;
-  kill_child();  // closes the pipes
+  const int status = kill_child();
   if (WIFSIGNALED(status)) {
     const int sig = WTERMSIG(status);
     std::string why = signal_description(sig);
@@ -342,29 +429,31 @@ void SolutionProcess::fail_after_channel_closed(const char* waiting_for) {
                                     WEXITSTATUS(status), waiting_for));
 }
 
-void SolutionProcess::kill_child() {
+int SolutionProcess::kill_child() {
+  int status = -1;
   if (pid_ > 0) {
+    // The group first, while the child (a zombie at worst) still holds its id.
     ::kill(-pid_, SIGKILL);
     ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    untrack_solution(pid_);
     pid_ = -1;
+    // Descendants that left the group (setsid) or outlived their parent were
+    // re-parented to the harness (a subreaper): they die now too.
+    kill_orphans();
   }
+  close_fd(exit_fd_);
   close_fd(request_fd_);
   close_fd(reply_fd_);
   buffer_.clear();
+  return status;
 }
 
 void SolutionProcess::stop() {
   if (!running()) return;
   close_fd(request_fd_);  // EOF on fd 3: the solution exits by itself
-  for (int i = 0; i < 100; ++i) {
-    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
-      ::kill(-pid_, SIGKILL);
-      pid_ = -1;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  wait_for_exit(1.0);
   kill_child();
 }
 

@@ -2,8 +2,12 @@
 // A student solution running as a sandboxed child process (docs/protocol.md):
 // requests go to its fd 3, replies come from its fd 4, one line each; its
 // stdout and stderr are captured into a log. The child gets its own process
-// group, rlimits (CPU, address space, file size, no core) and wall-clock
-// timeouts per request and in total; on timeout the whole group is killed.
+// group, rlimits (CPU, address space, file size, processes, no core), dies
+// with the harness (PR_SET_PDEATHSIG) and has wall-clock timeouts per request
+// and in total. Whenever it stops — timeout, crash, stop() — its process group
+// and every descendant that left the group (setsid) are killed and reaped
+// (checks/process_tree.hpp). Its death is noticed when it happens, not only
+// when fd 4 reaches end of file: a child it forked may keep fd 4 open.
 // Anything the child does — crash, hang, exit, print garbage — surfaces as a
 // SolutionFailure with a message naming what happened; the harness goes on.
 //
@@ -62,7 +66,8 @@ class SolutionProcess {
   // failure the child is killed (the next call must start() again) and a
   // SolutionFailure says why.
   std::string exchange(const std::string& request_line);
-  // Closes the request channel and waits briefly for a clean exit.
+  // Closes the request channel, waits briefly for a clean exit, then kills
+  // what is left of the solution's process tree.
   void stop();
 
   // The last `max_bytes` of everything the child printed (all runs so far).
@@ -74,17 +79,27 @@ class SolutionProcess {
   std::string command_line() const;
 
  private:
+  enum class Read { data, nothing, end_of_file };
+  Read read_available();
   std::string read_line(double timeout_seconds, const char* waiting_for);
   void write_all(const std::string& data, double timeout_seconds);
-  [[noreturn]] void fail_after_channel_closed(const char* waiting_for);
-  [[noreturn]] void fail_timeout(double timeout_seconds, const char* waiting_for, bool total);
-  void kill_child();
+  bool child_exited() const;
+  // Waits up to `seconds` for the child to exit; true if it has.
+  bool wait_for_exit(double seconds) const;
+  [[noreturn]] void fail_child_gone(const char* waiting_for, bool channel_closed);
+  [[noreturn]] void fail_timeout(const char* waiting_for, bool total);
+  // Kills the child's group and every orphan, reaps the child, closes the
+  // pipes; returns the child's wait status (-1 if none was running).
+  int kill_child();
   double remaining_total() const;
   void trim_output();
 
   std::vector<std::string> argv_;
   SandboxLimits limits_;
   pid_t pid_ = -1;
+  // Readable once the child has exited (a pidfd); -1 where the kernel has no
+  // pidfd_open (< 5.3): then the child is polled for.
+  int exit_fd_ = -1;
   int request_fd_ = -1, reply_fd_ = -1, log_fd_ = -1;
   std::string buffer_;  // reply bytes read past the last line
   double used_seconds_ = 0.0;
