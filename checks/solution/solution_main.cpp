@@ -1,8 +1,10 @@
 // The main() linked into every C++ solution by w2v_add_solution(): serves the
 // solution protocol, version 1 (docs/protocol.md), calling the student's
 // w2v::solution functions. Requests arrive on fd 3, replies leave on fd 4,
-// exactly one reply line per request line; the student's own output goes to
-// stdout/stderr, which the harness only logs.
+// exactly one reply line per request line (an empty or non-JSON line gets a
+// bad_request reply); the student's own output goes to stdout/stderr, which
+// the harness only logs. A function the student's sources do not define
+// still links (a weak default, below) and replies not_implemented.
 #include "protocol_json.hpp"
 #include "w2v/solution.hpp"
 
@@ -18,6 +20,7 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <typeinfo>
 #include <utility>
@@ -35,8 +38,6 @@ using w2v::protocol::vector_json;
 
 constexpr int kRequestFd = 3;
 constexpr int kReplyFd = 4;
-constexpr const char* kFunctions[] = {"sigmoid", "sigmoid_grad", "naive_softmax_loss_and_gradient",
-                                      "neg_sampling_loss_and_gradient", "skipgram"};
 
 class LineReader {
  public:
@@ -197,6 +198,13 @@ std::string type_name(const std::type_info& type) {
   return status == 0 && name ? name.get() : type.name();
 }
 
+// Thrown by the weak defaults below, never by a student's code.
+struct UndefinedFunction : std::logic_error {
+  explicit UndefinedFunction(const std::string& function)
+      : std::logic_error(function + " is not implemented: the solution's sources do not define "
+                                    "w2v::solution::" + function) {}
+};
+
 Json error_reply(const Json& id, const char* kind, const std::string& message) {
   return Json{{"id", id}, {"ok", false}, {"error", {{"kind", kind}, {"message", message}}}};
 }
@@ -233,6 +241,8 @@ Json serve(const std::string& line) {
                 {"mutated", std::move(out.mutated)}};
   } catch (const BadRequest& e) {
     return error_reply(id, "bad_request", e.what());
+  } catch (const UndefinedFunction& e) {
+    return error_reply(id, "not_implemented", e.what());
   } catch (const w2v::not_implemented& e) {
     return error_reply(id, "not_implemented", e.what());
   } catch (const std::exception& e) {
@@ -254,6 +264,75 @@ void use_one_blas_thread() {
 
 bool fd_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
+// The defaults the student's definitions replace at link time; an asm label
+// gives each a plain symbol name for the weak aliases below.
+arma::vec default_sigmoid(const arma::vec&) asm("w2v_solution_default_sigmoid");
+arma::vec default_sigmoid(const arma::vec&) { throw UndefinedFunction("sigmoid"); }
+arma::vec default_sigmoid_grad(const arma::vec&) asm("w2v_solution_default_sigmoid_grad");
+arma::vec default_sigmoid_grad(const arma::vec&) { throw UndefinedFunction("sigmoid_grad"); }
+sol::LossAndGradient default_naive_softmax(const arma::vec&, arma::uword, const arma::mat&) asm(
+    "w2v_solution_default_naive_softmax");
+sol::LossAndGradient default_naive_softmax(const arma::vec&, arma::uword, const arma::mat&) {
+  throw UndefinedFunction("naive_softmax_loss_and_gradient");
+}
+sol::LossAndGradient default_neg_sampling(const arma::vec&, arma::uword, const arma::mat&,
+                                          const arma::uvec&) asm("w2v_solution_default_neg_sampling");
+sol::LossAndGradient default_neg_sampling(const arma::vec&, arma::uword, const arma::mat&,
+                                          const arma::uvec&) {
+  throw UndefinedFunction("neg_sampling_loss_and_gradient");
+}
+sol::SkipgramResult default_skipgram(arma::uword, const arma::uvec&, const arma::mat&,
+                                     const arma::mat&, const sol::WordLossFn&)
+    asm("w2v_solution_default_skipgram");
+sol::SkipgramResult default_skipgram(arma::uword, const arma::uvec&, const arma::mat&,
+                                     const arma::mat&, const sol::WordLossFn&) {
+  throw UndefinedFunction("skipgram");
+}
+
+// Whether the student's sources define `function` (the linker then picked
+// theirs over the weak alias of `fallback`): the handshake lists only those,
+// so an optional function left out (sigmoid_grad) is skipped, not failed.
+template <typename F>
+bool defined(F* function, F* fallback) {
+  return reinterpret_cast<void*>(function) != reinterpret_cast<void*>(fallback);
+}
+
+}  // namespace
+
+// Weak: any definition in the student's sources wins. (A definition inside a
+// static library would not: the linker never pulls an archive member for a
+// symbol already defined; w2v_add_solution() compiles the sources in.)
+namespace w2v::solution {
+arma::vec sigmoid(const arma::vec& x) __attribute__((weak, alias("w2v_solution_default_sigmoid")));
+arma::vec sigmoid_grad(const arma::vec& x)
+    __attribute__((weak, alias("w2v_solution_default_sigmoid_grad")));
+LossAndGradient naive_softmax_loss_and_gradient(const arma::vec& center_vec, arma::uword outside_idx,
+                                                const arma::mat& outside_vectors)
+    __attribute__((weak, alias("w2v_solution_default_naive_softmax")));
+LossAndGradient neg_sampling_loss_and_gradient(const arma::vec& center_vec, arma::uword outside_idx,
+                                               const arma::mat& outside_vectors,
+                                               const arma::uvec& negative_indices)
+    __attribute__((weak, alias("w2v_solution_default_neg_sampling")));
+SkipgramResult skipgram(arma::uword center_idx, const arma::uvec& context_indices,
+                        const arma::mat& center_vectors, const arma::mat& outside_vectors,
+                        const WordLossFn& word_loss)
+    __attribute__((weak, alias("w2v_solution_default_skipgram")));
+}  // namespace w2v::solution
+
+namespace {
+
+Json defined_functions() {
+  Json functions = Json::array();
+  if (defined(&sol::sigmoid, &default_sigmoid)) functions.push_back("sigmoid");
+  if (defined(&sol::sigmoid_grad, &default_sigmoid_grad)) functions.push_back("sigmoid_grad");
+  if (defined(&sol::naive_softmax_loss_and_gradient, &default_naive_softmax))
+    functions.push_back("naive_softmax_loss_and_gradient");
+  if (defined(&sol::neg_sampling_loss_and_gradient, &default_neg_sampling))
+    functions.push_back("neg_sampling_loss_and_gradient");
+  if (defined(&sol::skipgram, &default_skipgram)) functions.push_back("skipgram");
+  return functions;
+}
+
 }  // namespace
 
 int main() {
@@ -264,14 +343,17 @@ int main() {
         stderr);
     return 2;
   }
+  // Programs the student's code starts (system(), popen()) must not hold the
+  // channel open: the harness would see neither end of file nor a reply.
+  ::fcntl(kRequestFd, F_SETFD, FD_CLOEXEC);
+  ::fcntl(kReplyFd, F_SETFD, FD_CLOEXEC);
   // Line-buffered, so a crash loses at most the student's last partial line
   // from the log the harness shows.
   std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   use_one_blas_thread();
 
-  Json functions = Json::array();
-  for (const char* f : kFunctions) functions.push_back(f);
-  write_line(Json{{"protocol", 1}, {"ready", true}, {"language", "c++"}, {"functions", functions}});
+  write_line(Json{{"protocol", 1}, {"ready", true}, {"language", "c++"},
+                  {"functions", defined_functions()}});
 
   LineReader requests(kRequestFd);
   for (std::string line; requests.next(line);) {

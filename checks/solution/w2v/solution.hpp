@@ -12,8 +12,10 @@
 //
 // Layout: word-vector matrices are (V, d) with row w = the vector of word w
 // (outside_vectors.row(w) = u_wᵀ, the handout's U transposed).
-// A function you have not written yet should `throw w2v::not_implemented(...)`:
-// its checks then fail with "not implemented" and everything else is graded.
+// A function you have not written yet can `throw w2v::not_implemented(...)`, or
+// be left out altogether (the protocol main supplies a default): its checks
+// then fail with "not implemented" and everything else is graded. Leaving out
+// the optional sigmoid_grad skips its check instead.
 #include <armadillo>
 
 #include <functional>
