@@ -22,8 +22,11 @@ struct SolutionSubject {
   std::shared_ptr<SolutionClient> client;
   std::string description;  // "C++ solution ./x", for the report header
   std::string args;         // "--solution ./x", for reproduce commands
-  // A usage problem found before starting (missing file, no adapter): the run
-  // still happens, every check fails with the reason, and the exit status is 2.
+  // A usage problem (missing file, no adapter) or an environment that cannot
+  // run any solution (the Python interpreter does not start, lacks numpy, or
+  // cannot import the adapter within the sandbox's limits): not the student's
+  // fault. The run still happens, every check fails with the reason, the
+  // reports are written, and the exit status is 2.
   std::string problem;
 };
 
