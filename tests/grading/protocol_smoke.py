@@ -227,6 +227,36 @@ def test_handshake(bins):
         s.close()
 
 
+def test_channel_is_close_on_exec(bins):
+    """Programs a solution starts (system, popen) must not inherit fds 3 and 4."""
+    s = Solution(bins["correct"])
+    try:
+        s.line()  # the main has set the flags before its handshake
+        for fd in (3, 4):
+            with open(f"/proc/{s.pid}/fdinfo/{fd}") as info:
+                flags = int(next(l for l in info if l.startswith("flags:")).split()[1], 8)
+            expect(flags & os.O_CLOEXEC, f"fd {fd} of {s.binary} lacks O_CLOEXEC (flags {flags:o})")
+    finally:
+        s.close()
+
+
+def test_every_line_gets_one_reply_even_an_empty_one(bins):
+    """docs/protocol.md: an empty line is a line; it gets bad_request with id null."""
+    s = Solution(bins["correct"])
+    try:
+        s.line()
+        s.send_raw("\n\n")
+        s.send(5, "sigmoid", {"x": [0.0]})
+        s.send_raw("   \n")
+        replies = [s.reply() for _ in range(4)]
+        kinds = [(r["id"], r["ok"], r.get("error", {}).get("kind")) for r in replies]
+        expect(kinds == [(None, False, "bad_request"), (None, False, "bad_request"),
+                         (5, True, None), (None, False, "bad_request")],
+               f"{s.binary}: replies to two empty lines, a request, a blank line: {kinds}")
+    finally:
+        s.close()
+
+
 def test_sigmoid_round_trips_bit_for_bit(bins):
     # Same libm, same formula as examples/solutions/correct/sigmoid.cpp: any
     # lost bit on the way in or out changes some result. Includes a
