@@ -354,6 +354,29 @@ BOOST_AUTO_TEST_CASE(sigmoid_grad_is_optional) {
   g.client->finish();
 }
 
+// After grading (finish()), nothing the solution started is left running,
+// even a grandchild that left its process group and session.
+BOOST_AUTO_TEST_CASE(nothing_survives_grading) {
+  FakeSolutions dir;
+  dir.write("escaper.reply", R"({"id": @ID@, "ok": true, "result": {"value": [0.5]}})" "\n");
+  const std::string program = dir.script(
+      "escaper", "setsid sleep 1000 &\necho $! > escaped.pid\n"
+                 "echo '" + kHandshakeLine + "' >&4\n"
+                 "while IFS= read -r line <&3; do\n"
+                 "  id=$(printf '%s' \"$line\" | sed 's/^{\"id\":\\([0-9]*\\).*/\\1/')\n"
+                 "  sed \"s/@ID@/$id/g\" escaper.reply >&4\n"
+                 "done\n");
+  Graded g = grade(program);
+  BOOST_TEST(g.functions.sigmoid(arma::vec{0.0})(0) == 0.5, program);
+  const pid_t escaped = dir.wait_for_pid("escaped.pid");
+  BOOST_TEST(w2v::testing::eventually([&] { return ::getsid(escaped) == escaped; }),
+             program << ": " << escaped << " never left the session");
+  g.client->finish();
+  BOOST_TEST(!w2v::testing::alive(escaped),
+             program << ": its setsid() grandchild " << escaped << " survived grading");
+  w2v::testing::kill_if_alive(escaped);
+}
+
 BOOST_AUTO_TEST_CASE(value_readers_check_before_allocating) {
   using nlohmann::ordered_json;
   BOOST_TEST(w2v::number_from_protocol(ordered_json("-Infinity"), "x") < 0);
