@@ -108,9 +108,11 @@ double CheckResult::max_reldiff() const {
 }
 
 namespace {
-// Hints of the same kind differ in their numbers and rows; the kind is the
-// text before the first ':' or '('.
-std::string hint_kind(const std::string& hint) { return hint.substr(0, hint.find_first_of(":(")); }
+// Hints of the same kind differ in their numbers and rows; every hint starts
+// with its kind's fixed label and a ':' (checks/hints.hpp), so the kind is the
+// text before the first ':'. A label may hold '(' ("single precision
+// (float32)"); the details after the ':' are what varies.
+std::string hint_kind(const std::string& hint) { return hint.substr(0, hint.find(':')); }
 }  // namespace
 
 std::string CheckResult::hint() const {

@@ -10,8 +10,10 @@ function(w2v_register_grading_test python script python_dir workdir)
       COMMAND ${python} ${script} --bin $<TARGET_FILE:w2v-gradcheck>
               --cpp-dir $<TARGET_FILE_DIR:solution_correct>
               --python-dir ${python_dir} --workdir ${workdir})
-    # 33 gradings, three of which wait out 2 s timeouts.
-    set_tests_properties(grading.examples PROPERTIES TIMEOUT 600)
+    # 41 gradings. The timeout is only a safety net so that a hung harness
+    # cannot stall CI; nothing measures speed (the script asserts that the
+    # sandbox's own limits fire, from what the reports say).
+    set_tests_properties(grading.examples PROPERTIES TIMEOUT 3600)
   endif()
 endfunction()
 
