@@ -157,7 +157,7 @@ void grade_case(CaseResult& r, const ShapeCase& sc, const CheckInstance& inst,
   }
   std::string hint = gradient_hint(sc, inst, analytic);
   const std::string loss_text = loss_hint(r.loss.solution, r.loss.reference);
-  if (!loss_ok && hint.substr(0, 14) == loss_text.substr(0, 14)) {
+  if (!loss_ok && same_cause(hint, loss_text)) {
     r.hint = hint;  // one cause (single precision) explains both
     return;
   }
