@@ -33,6 +33,8 @@ arma::uvec coordinates_to_check(const CheckInstance& instance, std::size_t max_c
   return arma::sort(pool.head(max_coordinates));
 }
 
+namespace {
+
 std::size_t block_size(const CheckInstance& inst) {
   return inst.coordinates.is_empty() ? inst.point.n_elem : inst.coordinates.n_elem;
 }
@@ -40,6 +42,8 @@ std::size_t block_size(const CheckInstance& inst) {
 bool has_structured_form(const CheckInstance& inst, const RunOptions& options) {
   return inst.structure.has_value() && options.fd.stencil == Stencil::central;
 }
+
+}  // namespace
 
 CheckMode resolve_mode(const RunOptions& options, const CheckInstance& inst) {
   if (options.mode != CheckMode::automatic) return options.mode;

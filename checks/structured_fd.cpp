@@ -100,6 +100,24 @@ struct NegTerm {
   }
 };
 
+void require_central(const char* fn, const FdOptions& options) {
+  if (options.stencil != Stencil::central)
+    throw std::invalid_argument(fmt::format(
+        "{}: only the central stencil has a structured form (got {})", fn,
+        to_string(options.stencil)));
+}
+
+// step_for, with every |x| ≤ 1 sharing h_unit (step_for uses max(1, |x|)), so
+// the hot path needs no log2/exp2.
+struct StepRule {
+  explicit StepRule(const FdOptions& o) : options(o), h_unit(step_for(1.0, o)) {}
+  double operator()(double x0) const {
+    return std::abs(x0) <= 1.0 ? h_unit : step_for(x0, options);
+  }
+  FdOptions options;
+  double h_unit;
+};
+
 void require_finite(const arma::mat& parameter, const double (&delta)[kPoints],
                     const Offsets& off, arma::uword index) {
   for (int k = 0; k < kPoints; ++k)
@@ -119,15 +137,11 @@ class Engine {
         U_(loss.outside_vectors),
         o_(loss.outside_idx),
         ulps_(options.roundoff_ulps),
-        options_(options) {
+        step_(options) {
     constexpr const char* fn = "structured_central_differences";
-    if (options.stencil != Stencil::central)
-      throw std::invalid_argument(fmt::format(
-          "{}: only the central stencil has a structured form (got {})", fn,
-          to_string(options.stencil)));
+    require_central(fn, options);
     detail::require_word_vectors(fn, v_, U_);
     detail::require_index(fn, "outside_idx", o_, U_.n_rows);
-    h_unit_ = step_for(1.0, options);
 
     if (kind_ == ReferenceLossKind::naive_softmax)
       prepare_naive();
@@ -143,7 +157,7 @@ class Engine {
       e_cache_.set_size(kPoints, v_.n_elem);
       for (arma::uword i = 0; i < v_.n_elem; ++i)
         for (int k = 0; k < kPoints; ++k)
-          e_cache_(k, i) = expm1_fast(kMultiple[k] * h_unit_ * v_[i]);
+          e_cache_(k, i) = expm1_fast(kMultiple[k] * step_.h_unit * v_[i]);
     }
   }
 
@@ -155,7 +169,7 @@ class Engine {
   Derivative probe(arma::uword row, arma::uword col) const {
     const bool outside = block_ == LossBlock::outside_vectors;
     const double x0 = outside ? U_(row, col) : v_[row];
-    const double h = step(x0);
+    const double h = step_(x0);
     const Offsets off = offsets(x0, h);
     double delta[kPoints];
     if (outside)
@@ -164,11 +178,6 @@ class Engine {
       center_deltas(row, off, delta);
     require_finite(parameter(), delta, off, outside ? row + col * U_.n_rows : row);
     return finish(loss_, delta, h, ulps_);
-  }
-
-  double step(double x0) const {
-    // step_for uses max(1, |x|): every |x| ≤ 1 shares h_unit (no log2/exp2).
-    return std::abs(x0) <= 1.0 ? h_unit_ : step_for(x0, options_);
   }
 
   // Δ_k = J(U + t_k e_{w,i}) − J(U) for the offsets `off` of step h.
@@ -232,7 +241,7 @@ class Engine {
   // expm1(±t_k·v) for the outside block at column i, from the cache when the
   // offsets are the common ones.
   void outside_expm1(arma::uword i, double h, const Offsets& off, double (&e)[kPoints]) const {
-    if (off.exact && h == h_unit_) {
+    if (off.exact && h == step_.h_unit) {
       for (int k = 0; k < kPoints; ++k) e[k] = e_cache_(k, i);
       return;
     }
@@ -325,8 +334,7 @@ class Engine {
   const arma::mat& U_;
   arma::uword o_;
   double ulps_;
-  FdOptions options_;
-  double h_unit_ = 0.0;
+  StepRule step_;
   double loss_ = 0.0;
   arma::mat e_cache_;  // kPoints × d
   // naive softmax
@@ -347,8 +355,10 @@ class SkipgramEngine {
         C_(loss.center_vectors),
         U_(loss.outside_vectors),
         c_(loss.center_idx),
-        ulps_(options.roundoff_ulps) {
+        ulps_(options.roundoff_ulps),
+        step_(options) {
     constexpr const char* fn = "structured_central_differences (skip-gram)";
+    require_central(fn, options);
     if (C_.n_rows != U_.n_rows || C_.n_cols != U_.n_cols || C_.n_elem == 0)
       throw std::invalid_argument(fmt::format(
           "{}: center_vectors is {}x{} and outside_vectors is {}x{}; both must be V×d with "
@@ -374,7 +384,6 @@ class SkipgramEngine {
                           word_block, options);
       loss_ += terms_.back().loss();
     }
-    step_options_ = options;
   }
   SkipgramEngine(const SkipgramEngine&) = delete;
   SkipgramEngine& operator=(const SkipgramEngine&) = delete;
@@ -386,7 +395,7 @@ class SkipgramEngine {
   Derivative probe(arma::uword row, arma::uword col) const {
     const bool outside = block_ == SkipgramBlock::outside_vectors;
     const double x0 = outside ? U_(row, col) : C_(row, col);
-    const double h = terms_.empty() ? step_for(x0, step_options_) : terms_.front().step(x0);
+    const double h = step_(x0);
     const Offsets off = offsets(x0, h);
     double delta[kPoints] = {0.0, 0.0, 0.0, 0.0};
     if (outside || row == c_) {
@@ -409,7 +418,7 @@ class SkipgramEngine {
   const arma::mat& U_;
   arma::uword c_;
   double ulps_;
-  FdOptions step_options_;
+  StepRule step_;
   double loss_ = 0.0;
   arma::vec v_;               // row c of C_; the terms refer to it
   std::vector<Engine> terms_;  // one per context word, in window order

@@ -664,6 +664,13 @@ BOOST_AUTO_TEST_CASE(bad_windows_throw) {
   BOOST_CHECK_THROW(
       w2v::structured_central_differences(fine, SkipgramBlock::outside_vectors, four),
       std::invalid_argument);
+  // An empty window has no word loss to refuse the stencil: the window does.
+  const arma::uvec no_context;
+  const w2v::SkipgramLossView empty{ReferenceLossKind::naive_softmax, p.in.center_idx,
+                                    p.in.center_vectors, p.in.outside_vectors, no_context, none};
+  BOOST_CHECK_THROW(
+      w2v::structured_central_differences(empty, SkipgramBlock::outside_vectors, four),
+      std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
