@@ -58,6 +58,14 @@ bool CheckResult::passed() const {
 
 bool CheckResult::skipped() const { return count(CaseStatus::skipped) == cases.size(); }
 
+std::string_view CheckResult::status_name() const {
+  return skipped() ? "skipped" : passed() ? "passed" : "failed";
+}
+
+bool CheckResult::compared_any() const {
+  return count(CaseStatus::passed) + count(CaseStatus::failed) > 0;
+}
+
 const CaseResult* CheckResult::worst_case() const {
   const CaseResult* worst = nullptr;
   double worst_ratio = -1.0;

@@ -97,6 +97,11 @@ struct CheckResult {
   // Every case skipped (e.g. an optional function the solution lacks):
   // nothing was checked, so the check counts as neither passed nor failed.
   bool skipped() const;
+  // Some case compared entries (passed or failed): only then do the error
+  // maxima below say anything.
+  bool compared_any() const;
+  // "skipped", "passed" or "failed", as every report names the check's status.
+  std::string_view status_name() const;
   // The case with the largest worst-entry error/tolerance ratio (errors first);
   // nullptr when every case was skipped.
   const CaseResult* worst_case() const;

@@ -134,7 +134,7 @@ void write_console_report(std::ostream& out, const RunResult& run, ConsoleStyle 
                                : c.passed() ? paint(color, kGreen, "PASS  ")
                                             : paint(color, kRed, "FAIL  ");
     // Every case skipped or errored: there is no error to state (as in the HTML).
-    const bool compared = c.count(CaseStatus::passed) + c.count(CaseStatus::failed) > 0;
+    const bool compared = c.compared_any();
     auto number = [compared](double v) {
       return compared ? fmt::format("{:>10.2e}", v) : fmt::format("{:>10}", "–");
     };

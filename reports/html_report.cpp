@@ -809,10 +809,6 @@ constexpr std::string_view kScript = R"JS(
 })();
 )JS";
 
-bool compared_any(const CheckResult& c) {
-  return c.count(CaseStatus::passed) + c.count(CaseStatus::failed) > 0;
-}
-
 std::size_t count_cases(const RunResult& run, CaseStatus s) {
   std::size_t n = 0;
   for (const CheckResult& c : run.checks) n += c.count(s);
@@ -950,7 +946,7 @@ void checks_table(Buffer& out, const RunResult& run, const std::vector<std::stri
                                   : l.css == "error" ? "check-row row-error row-failed"
                                                      : "check-row row-failed";
     put(out, R"(<tr class="{}" data-status="{}" data-check="{}">)", row_class,
-        c.skipped() ? "skipped" : c.passed() ? "passed" : "failed", html_escape(c.id));
+        c.status_name(), html_escape(c.id));
     put(out, R"(<td data-v="{}"><span class="badge {}">{}</span></td>)", c.passed() ? 1 : 0, l.css,
         l.text);
     put(out, R"(<td><a href="#{}"><code>{}</code></a></td>)", anchors[i], html_escape(c.id));
@@ -961,7 +957,7 @@ void checks_table(Buffer& out, const RunResult& run, const std::vector<std::stri
     put(out, R"(<td class="num" data-v="{}">{}/{}</td>)",
         sort_key(ran == 0 ? 1.0 : static_cast<double>(ok) / static_cast<double>(ran)), ok, ran);
     for (const double v : {c.max_abs_error(), c.max_rel_error(), c.max_reldiff()}) {
-      if (compared_any(c))
+      if (c.compared_any())
         put(out, R"(<td class="num" data-v="{}">{}</td>)", sort_key(v), sci(v));
       else  // every case skipped or errored: there is no error to state
         out += R"(<td class="num" data-v="-1" title="no entry was compared">–</td>)";
@@ -1086,8 +1082,7 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
                    const std::string& anchor) {
   const StatusLook l = look(check);
   put(out, R"(<section class="check {}" id="{}" data-check="{}">)",
-      check.skipped() ? "skipped" : check.passed() ? "passed" : "failed", anchor,
-      html_escape(check.id));
+      check.status_name(), anchor, html_escape(check.id));
   put(out, R"(<h3><span class="badge {}">{}</span><code>{}</code><span>{}</span></h3>)", l.css,
       l.text, html_escape(check.id), html_escape(check.title));
   const std::size_t n = check.cases.size();
@@ -1109,7 +1104,7 @@ void check_section(Buffer& out, const RunResult& run, const CheckResult& check,
   }
   out += R"(<dl class="facts">)";
   put(out, "<dt>entries probed</dt><dd>{} over all cases</dd>", probed);
-  if (compared_any(check))
+  if (check.compared_any())
     put(out,
         "<dt>worst errors</dt><dd>max abs {} · max rel {} · reldiff {} · largest error estimate e "
         "{}</dd>",

@@ -136,7 +136,7 @@ json check_json(const RunResult& run, const CheckResult& check) {
       {"part", check.part},
       {"title", check.title},
       {"formula", check.formula},
-      {"status", check.skipped() ? "skipped" : check.passed() ? "passed" : "failed"},
+      {"status", check.status_name()},
       {"counts",
        {{"total", check.cases.size()},
         {"passed", check.count(CaseStatus::passed)},
