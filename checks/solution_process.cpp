@@ -306,13 +306,15 @@ bool SolutionProcess::wait_for_exit(double seconds) const {
     if (child_exited()) return true;
     const double left = seconds - seconds_since(begin);
     if (left <= 0) return false;
-    if (exit_fd_ >= 0) {
-      pollfd p{exit_fd_, POLLIN, 0};
-      ::poll(&p, 1, to_poll_ms(left));
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(std::min(to_poll_ms(left), kExitPollMs)));
-    }
+    wait_on(-1, 0, left);
   }
+}
+
+short SolutionProcess::wait_on(int fd, short events, double seconds) const {
+  // poll() ignores negative descriptors: no fd, or no pidfd, is simply not watched.
+  pollfd p[2] = {{fd, events, 0}, {exit_fd_, POLLIN, 0}};
+  const int ms = exit_fd_ >= 0 ? to_poll_ms(seconds) : std::min(to_poll_ms(seconds), kExitPollMs);
+  return ::poll(p, 2, ms) > 0 ? p[0].revents : 0;
 }
 
 void SolutionProcess::write_all(const std::string& data, double timeout_seconds) {
@@ -333,9 +335,7 @@ void SolutionProcess::write_all(const std::string& data, double timeout_seconds)
     // process it forked holds fd 3 open.
     const double left = timeout_seconds - seconds_since(begin);
     if (left <= 0) fail_timeout("it to read its request", false);
-    pollfd p[2] = {{request_fd_, POLLOUT, 0}, {exit_fd_, POLLIN, 0}};
-    const int ms = exit_fd_ >= 0 ? to_poll_ms(left) : std::min(to_poll_ms(left), kExitPollMs);
-    ::poll(p, exit_fd_ >= 0 ? 2 : 1, ms);
+    wait_on(request_fd_, POLLOUT, left);
     if (child_exited()) fail_child_gone("it to read its request", false);
   }
 }
@@ -371,11 +371,7 @@ std::string SolutionProcess::read_line(double timeout_seconds, const char* waiti
     }
     const double left = timeout_seconds - seconds_since(begin);
     if (left <= 0) fail_timeout(waiting_for, false);
-    pollfd p[2] = {{reply_fd_, POLLIN, 0}, {exit_fd_, POLLIN, 0}};
-    const int ms = exit_fd_ >= 0 ? to_poll_ms(left) : std::min(to_poll_ms(left), kExitPollMs);
-    const int ready = ::poll(p, exit_fd_ >= 0 ? 2 : 1, ms);
-    if (ready < 0 && errno == EINTR) continue;
-    if (p[0].revents != 0) {
+    if (wait_on(reply_fd_, POLLIN, left) != 0) {
       const Read r = read_available();
       if (r == Read::data) continue;
       if (r == Read::end_of_file) fail_child_gone(waiting_for, true);

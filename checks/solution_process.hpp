@@ -86,6 +86,10 @@ class SolutionProcess {
   bool child_exited() const;
   // Waits up to `seconds` for the child to exit; true if it has.
   bool wait_for_exit(double seconds) const;
+  // Up to `seconds` for `events` on `fd` (−1: none), woken early by the
+  // child's exit (pidfd) or, without a pidfd, every few tens of ms so the
+  // caller can check child_exited(). Returns fd's revents; 0 on timeout/EINTR.
+  short wait_on(int fd, short events, double seconds) const;
   [[noreturn]] void fail_child_gone(const char* waiting_for, bool channel_closed);
   [[noreturn]] void fail_timeout(const char* waiting_for, bool total);
   // Kills the child's group and every orphan, reaps the child, closes the
